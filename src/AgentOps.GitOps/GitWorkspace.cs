@@ -1,0 +1,163 @@
+using LibGit2Sharp;
+
+namespace AgentOps.GitOps;
+
+/// <summary>
+/// A working clone per (repository, branch) under one root. Each operation opens the clone afresh,
+/// so a tool server can be restarted between steps and pick up where the plan left off.
+/// </summary>
+public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAllowList allowList)
+{
+    public string PathFor(string repository, string branch)
+    {
+        EnsureNames(repository, branch);
+        return Path.Combine(workspacesRoot, repository, branch.Replace('/', '~'));
+    }
+
+    /// <summary>Clones the forge repository and creates <paramref name="branch"/> from <paramref name="baseBranch"/>. Idempotent: an old clone is replaced.</summary>
+    public string CreateBranch(string repository, string branch, string baseBranch)
+    {
+        EnsureNames(repository, branch);
+        var path = PathFor(repository, branch);
+        using (var bare = new Repository(forge.RepositoryPath(repository)))
+        {
+            if (bare.Branches[branch] is not null)
+            {
+                throw new ForgeRuleException("git.branch.exists", $"Branch '{branch}' already exists in '{repository}'.");
+            }
+        }
+        if (Directory.Exists(path))
+        {
+            DeleteDirectory(path);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Repository.Clone(forge.RepositoryPath(repository), path, new CloneOptions { BranchName = baseBranch });
+        using var repo = new Repository(path);
+        var created = repo.CreateBranch(branch, repo.Head.Tip);
+        Commands.Checkout(repo, created);
+        return created.Tip.Sha;
+    }
+
+    public IReadOnlyList<string> WriteFiles(string repository, string branch, IReadOnlyList<FileChange> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var root = RequireClone(repository, branch);
+        // Check every path before writing any, so a refused path never leaves a half-written branch behind.
+        foreach (var file in files)
+        {
+            if (!allowList.Allows(file.Path, out var reason))
+            {
+                throw new ForgeRuleException("git.paths.allow-list", reason);
+            }
+        }
+        foreach (var file in files)
+        {
+            var full = Path.Combine(root, file.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            if (file.Append && File.Exists(full))
+            {
+                var existing = File.ReadAllText(full);
+                var separator = existing.Length == 0 || existing.EndsWith('\n') ? string.Empty : "\n";
+                File.AppendAllText(full, separator + file.Content);
+            }
+            else
+            {
+                File.WriteAllText(full, file.Content);
+            }
+        }
+        return files.Select(f => f.Path).ToArray();
+    }
+
+    /// <summary>Reads a file as it stands on the branch's clone, or on the forge's base branch when there is no clone.</summary>
+    public string? ReadFile(string repository, string branch, string path)
+    {
+        if (!allowList.Allows(path, out var reason))
+        {
+            throw new ForgeRuleException("git.paths.allow-list", reason);
+        }
+        var full = Path.Combine(PathFor(repository, branch), path);
+        return File.Exists(full) ? File.ReadAllText(full) : null;
+    }
+
+    public string Commit(string repository, string branch, string message, Signature author, string? coAuthor)
+    {
+        var root = RequireClone(repository, branch);
+        using var repo = new Repository(root);
+        Commands.Stage(repo, "*");
+        if (!repo.RetrieveStatus(new StatusOptions()).IsDirty)
+        {
+            throw new ForgeRuleException("git.commit.empty", $"Nothing to commit on '{branch}'.");
+        }
+        var trailer = string.IsNullOrWhiteSpace(coAuthor) ? string.Empty : $"\n\nCo-authored-by: {coAuthor}";
+        var commit = repo.Commit(message + trailer, author, author);
+        return commit.Sha;
+    }
+
+    public string Push(string repository, string branch)
+    {
+        var root = RequireClone(repository, branch);
+        using var repo = new Repository(root);
+        var local = repo.Branches[branch] ?? throw new ForgeRuleException("git.branch.missing", $"Branch '{branch}' does not exist in the workspace.");
+        repo.Network.Push(repo.Network.Remotes["origin"], $"refs/heads/{branch}:refs/heads/{branch}", new PushOptions());
+        return local.Tip.Sha;
+    }
+
+    /// <summary>Deletes the branch on the forge (when <paramref name="remote"/>) and the local clone. Safe to call twice.</summary>
+    public bool DeleteBranch(string repository, string branch, bool remote)
+    {
+        EnsureNames(repository, branch);
+        var deleted = false;
+        if (remote)
+        {
+            using var bare = new Repository(forge.RepositoryPath(repository));
+            if (bare.Branches[branch] is not null)
+            {
+                if (branch == BareRepository.DefaultBranch)
+                {
+                    throw new ForgeRuleException("git.branch.protected", $"'{branch}' is protected.");
+                }
+                bare.Branches.Remove(branch);
+                deleted = true;
+            }
+        }
+        var path = PathFor(repository, branch);
+        if (Directory.Exists(path))
+        {
+            DeleteDirectory(path);
+            deleted = true;
+        }
+        return deleted;
+    }
+
+    private string RequireClone(string repository, string branch)
+    {
+        var path = PathFor(repository, branch);
+        if (!Repository.IsValid(path))
+        {
+            throw new ForgeRuleException("git.branch.missing", $"No workspace for branch '{branch}' of '{repository}': create the branch first.");
+        }
+        return path;
+    }
+
+    private static void EnsureNames(string repository, string branch)
+    {
+        if (!RepositoryName.IsValid(repository))
+        {
+            throw new ForgeRuleException("git.repository.name", $"'{repository}' is not a valid repository name.");
+        }
+        if (!RepositoryName.IsValidBranch(branch))
+        {
+            throw new ForgeRuleException("git.branch.name", $"'{branch}' is not a valid branch name.");
+        }
+    }
+
+    // Git marks pack files read-only; clear the attribute so the clone can be removed.
+    private static void DeleteDirectory(string path)
+    {
+        foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+        {
+            File.SetAttributes(file, FileAttributes.Normal);
+        }
+        Directory.Delete(path, recursive: true);
+    }
+}

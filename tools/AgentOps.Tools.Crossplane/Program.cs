@@ -1,0 +1,23 @@
+using AgentOps.Manifests;
+using AgentOps.Planning;
+using AgentOps.Tools.Crossplane;
+using AgentOps.Tools.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+var builder = ToolServerHost.CreateBuilder(args, "spiffe://agentops.local/tool/crossplane");
+var skillsDirectory = builder.Configuration["AgentOps:Skills:Directory"] ?? Path.Combine(AppContext.BaseDirectory, "prompts", "skills");
+var schemaPaths = builder.Configuration.GetSection("AgentOps:Crossplane:Schemas").Get<string[]>() is { Length: > 0 } paths
+    ? paths
+    : [Path.Combine(AppContext.BaseDirectory, "platform", "xrds")];
+
+var schemas = SchemaCatalog.LoadFrom(schemaPaths);
+builder.Services.AddSingleton(SkillCatalog.Load(skillsDirectory));
+builder.Services.AddSingleton(schemas);
+builder.Services.AddSingleton(new ManifestValidator(schemas));
+builder.Services
+    .AddAgentOpsToolServer<CrossplaneScopes>(builder.Configuration, "agentops-crossplane", "0.1.0")
+    .WithTools<CrossplaneTools>();
+
+await builder.Build().RunAsync();
