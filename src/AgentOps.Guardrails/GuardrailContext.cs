@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Core;
+using AgentOps.Guardrails.Policy;
+
+namespace AgentOps.Guardrails;
+
+/// <summary>Everything a layer may look at when judging one tool call.</summary>
+/// <param name="Arguments">The arguments as they will be sent, with step references already resolved.</param>
+/// <param name="ToolInputSchema">The tool's input schema from the server's <c>tools/list</c>; null when unknown, which L1 denies.</param>
+/// <param name="DryRun">When true, layers judge without side effects: no rate-limit spend, no registration, no audit.</param>
+public sealed record GuardrailContext(
+    string RunId,
+    string Requester,
+    string PlanDigest,
+    PlanStep Step,
+    JsonObject Arguments,
+    AgentSpec Agent,
+    JsonElement? ToolInputSchema,
+    bool ToolIsReadOnly,
+    IReadOnlyList<string> DelegationChain,
+    bool DryRun = false);

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AgentOps.Core;
+using Microsoft.Data.Sqlite;
+
+namespace AgentOps.Storage;
+
+/// <summary>
+/// Hash-chained audit log in the <c>audit_log</c> table. Each field has its own column, so a tamperer must edit
+/// real data rather than an opaque blob, and any edit, deletion or reordering in the middle shows up in
+/// <see cref="VerifyAsync(CancellationToken)"/>. Someone with write access can still rebuild the whole chain or cut
+/// its tail; <see cref="AuditCheckpoint"/> kept elsewhere closes that gap.
+/// </summary>
+public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider timeProvider) : IAuditLog
+{
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // The head must be read under the write lock: with a deferred transaction two processes could read
+            // the same head and both append sequence n+1, forking the chain.
+            var transaction = connection.BeginImmediateTransaction();
+            await using (transaction.ConfigureAwait(false))
+            {
+                var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var unhashed = new AuditRecord(
+                    Sequence: head.Sequence + 1,
+                    Time: timeProvider.GetUtcNow().ToUniversalTime(),
+                    RunId: entry.RunId,
+                    Actor: entry.Actor,
+                    DelegationChain: entry.DelegationChain.ToArray(),
+                    Action: entry.Action,
+                    ArgumentDigest: entry.ArgumentDigest,
+                    Decisions: entry.Decisions.ToArray(),
+                    Outcome: entry.Outcome,
+                    ResultDigest: entry.ResultDigest,
+                    PrevHash: head.Hash,
+                    Hash: string.Empty);
+                var record = unhashed with { Hash = AuditRecordJson.ComputeHash(unhashed) };
+
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"""
+                    INSERT INTO audit_log ({AuditLogRows.Columns})
+                    VALUES (@sequence, @time, @run_id, @actor, @delegation_chain, @action, @argument_digest,
+                            @decisions, @outcome, @result_digest, @prev_hash, @hash);
+                    """;
+                AuditLogRows.Bind(command, record);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return record;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadAsync(long fromSequence = 1, long? toSequence = null, CancellationToken cancellationToken = default)
+    {
+        var records = new List<AuditRecord>();
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = SelectRange(connection, fromSequence, toSequence);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    records.Add(AuditLogRows.Read(reader));
+                }
+            }
+        }
+        return records;
+    }
+
+    /// <summary>The current head; store it outside this database to detect later truncation or rewriting.</summary>
+    public async Task<AuditCheckpoint> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ReadHeadAsync(connection, transaction: null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A deleted record is reported at the sequence right after the gap (deleting 3 of 5 reports 4), since that is
+    /// where the chain breaks; the problem text names the missing numbers. Records cut off the end leave an intact
+    /// chain; use <see cref="VerifyAsync(AuditCheckpoint, CancellationToken)"/> to catch that.
+    /// </remarks>
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        VerifyCoreAsync(new AuditChainVerifier(expected: null), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="VerifyAsync(CancellationToken)"/>, and also fails when the log no longer reaches
+    /// <paramref name="checkpoint"/> (truncated; FirstBadSequence is the first missing record) or when the record at the
+    /// checkpoint's sequence has a different hash (rewritten). Records appended after the checkpoint are fine.
+    /// </summary>
+    public Task<AuditVerification> VerifyAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpoint.Sequence);
+        if (checkpoint.Sequence == 0 && !string.Equals(checkpoint.Hash, AuditRecordJson.GenesisHash, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A checkpoint of an empty log must carry the genesis hash.", nameof(checkpoint));
+        }
+        return VerifyCoreAsync(new AuditChainVerifier(checkpoint), cancellationToken);
+    }
+
+    /// <summary>One canonical JSON object per record, oldest first, for shipping to a SIEM.</summary>
+    public async IAsyncEnumerable<string> ExportJsonLinesAsync(
+        long fromSequence = 1,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = SelectRange(connection, fromSequence, toSequence: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return CanonicalJson.Serialize(AuditRecordJson.ToJson(AuditLogRows.Read(reader), includeHash: true));
+                }
+            }
+        }
+    }
+
+    private async Task<AuditVerification> VerifyCoreAsync(AuditChainVerifier verifier, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // Streams the table so verifying a long log does not hold it all in memory; WAL gives the reader a
+            // consistent snapshot while other processes keep appending.
+            using var command = SelectRange(connection, fromSequence: long.MinValue, toSequence: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    AuditRecord record;
+                    try
+                    {
+                        record = AuditLogRows.Read(reader);
+                    }
+                    catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
+                    {
+                        return verifier.Unreadable(reader.GetInt64(0), ex.Message);
+                    }
+
+                    var failure = verifier.Check(record);
+                    if (failure is not null)
+                    {
+                        return failure;
+                    }
+                }
+            }
+        }
+        return verifier.Finish();
+    }
+
+    private static SqliteCommand SelectRange(SqliteConnection connection, long fromSequence, long? toSequence)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {AuditLogRows.Columns} FROM audit_log
+            WHERE sequence >= @from AND (@to IS NULL OR sequence <= @to)
+            ORDER BY sequence;
+            """;
+        return command.WithParameter("@from", fromSequence).WithParameter("@to", toSequence);
+    }
+
+    private static async Task<AuditCheckpoint> ReadHeadAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1;";
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new AuditCheckpoint(reader.GetInt64(0), reader.GetString(1))
+                : new AuditCheckpoint(0, AuditRecordJson.GenesisHash);
+        }
+    }
+}
