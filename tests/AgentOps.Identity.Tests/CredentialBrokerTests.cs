@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentOps.Core;
 
 namespace AgentOps.Identity.Tests;
@@ -160,10 +159,10 @@ public sealed class CredentialBrokerTests : IDisposable
     {
         var sut = _context.GitStepToken();
 
-        var header = IdentityTestContext.Header(sut.Token);
+        var header = IdentityTestContext.HeaderText(sut.Token);
         var payload = IdentityTestContext.Payload(sut.Token);
 
-        Assert.Equal($$"""{"alg":"ES256","typ":"at+jwt","kid":"{{_context.Keys.KeyId}}"}""", header.ToJsonString());
+        Assert.Equal($$"""{"alg":"ES256","typ":"at+jwt","kid":"{{_context.Keys.KeyId}}"}""", header);
         Assert.Equal(IdentityTestContext.GitAgent.Id, (string?)payload["sub"]);
         Assert.Equal(IdentityTestContext.GitServer, (string?)payload["aud"]);
         Assert.Equal(IdentityTestContext.Planner.Id, (string?)payload["delegator_sub"]);
@@ -198,6 +197,5 @@ public sealed class CredentialBrokerTests : IDisposable
 
         Assert.NotEqual(first.Jti, sut.Jti);
         Assert.Equal(sut.Jti, (string?)IdentityTestContext.Payload(sut.Token)["jti"]);
-        Assert.IsType<JsonArray>(IdentityTestContext.Payload(sut.Token)["delegation_chain"]);
     }
 }

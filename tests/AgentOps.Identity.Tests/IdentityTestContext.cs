@@ -54,7 +54,9 @@ internal sealed class IdentityTestContext : IDisposable
     public DelegatedTokenVerifier Verifier(VerifierOptions? options = null, IReplayCache? replayCache = null) =>
         new(Jwks, options ?? new VerifierOptions(), Time, replayCache);
 
-    public static JsonObject Header(string token) => Decode(token.Split('.')[0]);
+    public static JsonObject Header(string token) => JsonNode.Parse(HeaderText(token))!.AsObject();
+
+    public static string HeaderText(string token) => Encoding.UTF8.GetString(DecodeBytes(token.Split('.')[0]));
 
     public static JsonObject Payload(string token) => Decode(token.Split('.')[1]);
 
@@ -79,10 +81,11 @@ internal sealed class IdentityTestContext : IDisposable
         Directory.Delete(KeysDirectory, recursive: true);
     }
 
-    private static JsonObject Decode(string part)
+    private static JsonObject Decode(string part) => JsonNode.Parse(DecodeBytes(part))!.AsObject();
+
+    private static byte[] DecodeBytes(string part)
     {
         var base64 = part.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-        return JsonNode.Parse(Convert.FromBase64String(base64))!.AsObject();
+        return Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '='));
     }
 }
