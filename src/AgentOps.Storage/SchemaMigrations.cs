@@ -77,6 +77,15 @@ internal static class SchemaMigrations
             FOREIGN KEY (repository, number) REFERENCES pull_requests (repository, number) ON DELETE CASCADE
         );
         """,
+        """
+        CREATE TABLE run_approvals (
+            run_id      TEXT NOT NULL,
+            plan_digest TEXT NOT NULL,
+            approver    TEXT NOT NULL,
+            approved_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, plan_digest, approver)
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

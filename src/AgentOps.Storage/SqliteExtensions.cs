@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace AgentOps.Storage;
 
-internal static class SqliteCommandExtensions
+internal static class SqliteExtensions
 {
     /// <summary>Adds a parameter; Microsoft.Data.Sqlite rejects a CLR null at execution time, so null becomes DBNull.</summary>
     public static SqliteCommand WithParameter(this SqliteCommand command, string name, object? value)
