@@ -48,6 +48,9 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
     public Task<IReadOnlyList<PullRequestRecord>> ListAsync(string? repository = null, PullRequestState? state = null, CancellationToken cancellationToken = default) =>
         store.ListAsync(repository, state, cancellationToken);
 
+    public Task<IReadOnlyList<PullRequestApproval>> ApprovalsAsync(string repository, long number, CancellationToken cancellationToken = default) =>
+        store.ListApprovalsAsync(repository, number, cancellationToken);
+
     public async Task<string> DiffAsync(string repository, long number, CancellationToken cancellationToken = default)
     {
         var pr = await RequireAsync(repository, number, cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,10 @@ public static class ToolServerHost
     public static IMcpServerBuilder AddAgentOpsToolServer<TScopes>(this IServiceCollection services, IConfiguration configuration, string name, string version)
         where TScopes : class, IToolScopeResolver
     {
-        services.AddOptions<ToolServerOptions>().Bind(configuration.GetSection(ToolServerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ToolServerOptions>().Bind(configuration.GetSection(ToolServerOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ServerId), "AgentOps:Tool:ServerId (--server-id) is required.")
+            .Validate(o => File.Exists(o.Jwks), "AgentOps:Tool:Jwks (--jwks) must name the issuer's JWKS file; a tool server never runs without one.")
+            .ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ToolServerOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IToolScopeResolver, TScopes>();

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace AgentOps.Tools.Hosting;
 
 /// <summary>Settings every AgentOps tool server shares. Bound from <c>AgentOps:Tool</c>; command-line switches map onto it.</summary>
@@ -8,11 +6,9 @@ public sealed class ToolServerOptions
     public const string SectionName = "AgentOps:Tool";
 
     /// <summary>This server's identity: the audience every presented token must name.</summary>
-    [Required]
     public string ServerId { get; set; } = string.Empty;
 
     /// <summary>Path of the issuer's JWKS file (stdio). <value>Required; there is no fallback key.</value></summary>
-    [Required]
     public string Jwks { get; set; } = string.Empty;
 
     /// <summary>The trusted token issuer. <value>Default: <c>spiffe://agentops.local/broker</c>.</value></summary>

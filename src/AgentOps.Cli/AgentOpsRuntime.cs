@@ -1,0 +1,90 @@
+using AgentOps.Core;
+using AgentOps.GitOps;
+using AgentOps.Guardrails;
+using AgentOps.Guardrails.Layers;
+using AgentOps.Guardrails.Policy;
+using AgentOps.Identity;
+using AgentOps.Orchestration.Execution;
+using AgentOps.Orchestration.Intake;
+using AgentOps.Orchestration.Tools;
+using AgentOps.Planning;
+using AgentOps.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentOps.Cli;
+
+/// <summary>
+/// The composition root of the CLI: reads configuration and wires the embedded defaults — SQLite file,
+/// local forge, runbook planner, child-process tool servers — so every command works offline.
+/// </summary>
+internal sealed class AgentOpsRuntime : IAsyncDisposable
+{
+    private readonly McpToolGateway _gateway;
+
+    private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
+        ChatWorkflow workflow, RunApprover approver, McpToolGateway gateway, string repository)
+    {
+        Paths = paths;
+        Audit = audit;
+        Runs = runs;
+        Forge = forge;
+        Agents = agents;
+        Workflow = workflow;
+        Approver = approver;
+        Repository = repository;
+        _gateway = gateway;
+    }
+
+    public RuntimePaths Paths { get; }
+
+    public SqliteAuditLog Audit { get; }
+
+    public IRunStore Runs { get; }
+
+    public LocalForge Forge { get; }
+
+    public AgentCatalog Agents { get; }
+
+    public ChatWorkflow Workflow { get; }
+
+    public RunApprover Approver { get; }
+
+    public string Repository { get; }
+
+    public static async Task<AgentOpsRuntime> CreateAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        var paths = RuntimePaths.From(configuration);
+        var time = TimeProvider.System;
+        var repository = configuration["AgentOps:GitOps:Repository"] is { Length: > 0 } repo ? repo : "platform-gitops";
+        Directory.CreateDirectory(paths.DataDirectory);
+        var database = await SqliteDatabase.OpenAsync(Path.Combine(paths.DataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
+        var audit = new SqliteAuditLog(database, time);
+        var runs = new SqliteRunStore(database);
+        var forge = new LocalForge(Path.Combine(paths.DataDirectory, "forge"), new SqlitePullRequestStore(database), time);
+        forge.EnsureRepository(repository);
+
+        var keys = SigningKeyStore.OpenOrCreate(Path.Combine(paths.DataDirectory, "keys"), time);
+        var broker = new CredentialBroker(keys, time, new BrokerOptions());
+        var agents = AgentCatalog.Load(paths.Agents);
+        var policy = GuardrailPolicy.Load(paths.Guardrails);
+        var screen = new TextScreen(policy);
+        var journal = new RollbackJournal();
+        var pipeline = new GuardrailPipeline(
+            new InputValidationLayer(policy, screen),
+            new ActionScopeLayer(policy.Limits, new AgentRateLimiter(time)),
+            new ApprovalGateLayer(new SqliteApprovalStore(database)),
+            new RollbackLayer(journal),
+            new AuditLayer(audit));
+        var gateway = new McpToolGateway(ToolEndpoints.From(configuration, paths, keys.JwksPath), NullLoggerFactory.Instance);
+        var executor = new PlanExecutor(gateway, pipeline, journal, broker, agents, runs, audit, time,
+            configuration.GetSection("AgentOps:Agents").Get<ExecutorOptions>() ?? new ExecutorOptions());
+        var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
+        var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
+        var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, gateway, repository);
+    }
+
+    public ValueTask DisposeAsync() => _gateway.DisposeAsync();
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using AgentOps.Core;
+using AgentOps.GitOps;
+
+namespace AgentOps.Cli.Commands;
+
+/// <summary><c>agentops pr list|show|diff|approve|merge</c> on the local forge.</summary>
+internal static class PullRequestCommands
+{
+    public static Command Create(CommandContext context)
+    {
+        var repo = new Option<string?>("--repo") { Description = "Repository on the forge (default: AgentOps:GitOps:Repository)", Recursive = true };
+        var command = new Command("pr", "Review the pull requests agents opened") { repo };
+
+        var state = new Option<string?>("--state") { Description = "open, merged or closed" };
+        var list = new Command("list", "List pull requests, newest first") { state };
+        list.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            PullRequestState? filter = parse.GetValue(state) is { } s
+                ? Enum.TryParse<PullRequestState>(s, true, out var parsed) ? parsed : throw new ArgumentException($"'{s}' is not a state; use open, merged or closed.")
+                : null;
+            var items = await runtime.Forge.ListAsync(Repo(parse, repo, runtime), filter, ct).ConfigureAwait(false);
+            reply.Data(items.Select(Summary).ToArray());
+            if (items.Count == 0)
+            {
+                reply.Line("No pull requests.");
+            }
+            foreach (var pr in items)
+            {
+                reply.Line($"#{pr.Number,-4} {pr.State.ToString().ToLowerInvariant(),-7} {pr.SourceBranch,-40} {pr.Title}");
+            }
+            return ExitCodes.Ok;
+        }));
+
+        var number = new Argument<long>("number") { Description = "Pull request number" };
+        var show = new Command("show", "Show one pull request with its description") { number };
+        show.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var repository = Repo(parse, repo, runtime);
+            var pr = await runtime.Forge.GetAsync(repository, parse.GetValue(number), ct).ConfigureAwait(false);
+            if (pr is null)
+            {
+                return reply.Fail(ExitCodes.Failed, "not-found", $"There is no pull request #{parse.GetValue(number)} in '{repository}'.");
+            }
+            var approvals = await runtime.Forge.ApprovalsAsync(repository, pr.Number, ct).ConfigureAwait(false);
+            reply.Data(new { pullRequest = Summary(pr), body = pr.Body, approvals = approvals.Select(a => a.Approver).ToArray() });
+            reply.Line($"#{pr.Number} {pr.Title}");
+            reply.Line($"state: {pr.State.ToString().ToLowerInvariant()}   {pr.SourceBranch} → {pr.TargetBranch}   author: {pr.Author}   requester: {pr.Requester}");
+            reply.Line($"approvals: {(approvals.Count == 0 ? "none" : string.Join(", ", approvals.Select(a => a.Approver)))}");
+            reply.Line();
+            reply.Line(pr.Body);
+            return ExitCodes.Ok;
+        }));
+
+        var diff = new Command("diff", "Show the change a pull request makes") { number };
+        diff.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var patch = await runtime.Forge.DiffAsync(Repo(parse, repo, runtime), parse.GetValue(number), ct).ConfigureAwait(false);
+            reply.Data(new { number = parse.GetValue(number), diff = patch });
+            reply.Line(patch);
+            return ExitCodes.Ok;
+        }));
+
+        var approve = new Command("approve", "Approve a pull request (not your own; agents never can)") { number };
+        approve.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var pr = await runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+            await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/approve",
+                $"{pr.Repository}#{pr.Number}", [new LayerDecision("forge", Verdict.Allow, "forge.review.approved", "approved")], "approved"), ct).ConfigureAwait(false);
+            reply.Data(new { number = pr.Number, approvedBy = context.Actor(parse) });
+            reply.Line($"Approved #{pr.Number} as {context.Actor(parse)}.");
+            return ExitCodes.Ok;
+        }));
+
+        var merge = new Command("merge", "Merge an approved pull request into its target branch") { number };
+        merge.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var pr = await runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+            await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/merge",
+                $"{pr.Repository}#{pr.Number}", [new LayerDecision("forge", Verdict.Allow, "forge.review.merged", pr.MergeCommit ?? string.Empty)], "merged"), ct).ConfigureAwait(false);
+            reply.Data(Summary(pr));
+            reply.Line($"Merged #{pr.Number} into {pr.TargetBranch} as {pr.MergeCommit}.");
+            return ExitCodes.Ok;
+        }));
+
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(diff);
+        command.Subcommands.Add(approve);
+        command.Subcommands.Add(merge);
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(CommandContext context, ParseResult parse, CancellationToken cancellationToken,
+        Func<AgentOpsRuntime, Output.Reply, Task<int>> action)
+    {
+        var reply = context.ReplyFor(parse);
+        try
+        {
+            await using var runtime = await context.RuntimeAsync(cancellationToken).ConfigureAwait(false);
+            return await action(runtime, reply).ConfigureAwait(false);
+        }
+        catch (ForgeRuleException ex)
+        {
+            return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
+        }
+        catch (ArgumentException ex)
+        {
+            return reply.Fail(ExitCodes.Usage, "usage", ex.Message);
+        }
+    }
+
+    private static string Repo(ParseResult parse, Option<string?> repo, AgentOpsRuntime runtime) => parse.GetValue(repo) ?? runtime.Repository;
+
+    private static object Summary(PullRequestRecord pr) => new
+    {
+        id = pr.Number,
+        repository = pr.Repository,
+        title = pr.Title,
+        state = pr.State.ToString().ToLowerInvariant(),
+        sourceBranch = pr.SourceBranch,
+        targetBranch = pr.TargetBranch,
+        author = pr.Author,
+        requester = pr.Requester,
+        mergedBy = pr.MergedBy,
+        mergeCommit = pr.MergeCommit,
+        createdAt = pr.CreatedAt,
+    };
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using AgentOps.Core;
+using AgentOps.Orchestration.Execution;
+
+namespace AgentOps.Cli.Commands;
+
+/// <summary><c>agentops runs list|show</c> and <c>agentops approve &lt;run&gt;</c>.</summary>
+internal static class RunCommands
+{
+    public static Command CreateRuns(CommandContext context)
+    {
+        var command = new Command("runs", "Show what agents did and are doing");
+        var list = new Command("list", "List runs, newest first");
+        list.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var runs = await runtime.Runs.ListAsync(100, ct).ConfigureAwait(false);
+            reply.Data(runs.Select(Summary).ToArray());
+            if (runs.Count == 0)
+            {
+                reply.Line("No runs yet.");
+            }
+            foreach (var run in runs)
+            {
+                reply.Line($"{run.Id}  {run.Status,-17} {run.CreatedAt:yyyy-MM-dd HH:mm:ss}  {run.Requester,-24} {Truncate(run.GoalText, 60)}");
+            }
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("run") { Description = "Run id" };
+        var show = new Command("show", "Show one run: plan, guardrail decisions, results") { id };
+        show.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var run = await runtime.Runs.GetAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            if (run is null)
+            {
+                return reply.Fail(ExitCodes.Failed, "not-found", $"There is no run '{parse.GetValue(id)}'.");
+            }
+            var state = RunState.FromJson(run.StepResultsJson);
+            reply.Data(new { run = Summary(run), state.Decisions, state.DelegationChain, state.FirstAuditSequence, state.LastAuditSequence, state.Compensated });
+            reply.Line($"{run.Id}  {run.Status}  requested by {run.Requester} via {run.Channel}");
+            reply.Line($"  \"{run.GoalText}\"");
+            reply.Line($"  plan {run.Skill} {run.PlanDigest}  next step {run.NextStep}");
+            if (run.PullRequestId is { } pr)
+            {
+                reply.Line($"  pull request #{pr}");
+            }
+            if (run.Message is { } message)
+            {
+                reply.Line($"  {message}");
+            }
+            foreach (var d in state.Decisions)
+            {
+                reply.Line($"  {d.StepId,-24} {d.Layer,-12} {d.Verdict.ToString().ToLowerInvariant(),-6} {d.Rule}");
+            }
+            if (state.FirstAuditSequence is { } first)
+            {
+                reply.Line($"  audit records #{first}–#{state.LastAuditSequence}");
+            }
+            return ExitCodes.Ok;
+        }));
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(show);
+        return command;
+    }
+
+    public static Command CreateApprove(CommandContext context)
+    {
+        var id = new Argument<string>("run") { Description = "Run id waiting for approval" };
+        var command = new Command("approve", "Approve a run paused before a critical step, and resume it") { id };
+        command.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            try
+            {
+                var run = await runtime.Approver.ApproveAsync(parse.GetValue(id)!, context.Actor(parse), ct).ConfigureAwait(false);
+                reply.Data(Summary(run));
+                reply.Line($"Approved. Run {run.Id} is now {run.Status}: {run.Message}");
+                return run.Status is RunStatus.Failed or RunStatus.RolledBack ? ExitCodes.Failed : ExitCodes.Ok;
+            }
+            catch (ApprovalRefusedException ex)
+            {
+                return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
+            }
+        }));
+        return command;
+    }
+
+    private static object Summary(RunRecord run) => new
+    {
+        id = run.Id,
+        status = run.Status.ToString(),
+        requester = run.Requester,
+        channel = run.Channel,
+        request = run.GoalText,
+        skill = run.Skill,
+        planDigest = run.PlanDigest,
+        nextStep = run.NextStep,
+        pullRequest = run.PullRequestId,
+        message = run.Message,
+        createdAt = run.CreatedAt,
+        updatedAt = run.UpdatedAt,
+    };
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}

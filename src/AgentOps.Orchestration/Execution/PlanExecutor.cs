@@ -1,0 +1,229 @@
+using System.Text.Json.Nodes;
+using AgentOps.Core;
+using AgentOps.Guardrails;
+using AgentOps.Guardrails.Layers;
+using AgentOps.Guardrails.Policy;
+using AgentOps.Identity;
+using AgentOps.Orchestration.Tools;
+
+namespace AgentOps.Orchestration.Execution;
+
+/// <summary>
+/// Runs a stored plan step by step. Per step: a token narrowed to exactly that step's scope, the guardrail
+/// pipeline, the MCP call, the result audited, the run persisted. On failure, the registered compensations run
+/// newest first. Resumable: it starts at <see cref="RunRecord.NextStep"/>.
+/// </summary>
+public sealed partial class PlanExecutor(
+    IToolGateway tools,
+    GuardrailPipeline guardrails,
+    RollbackJournal journal,
+    CredentialBroker broker,
+    AgentCatalog agents,
+    IRunStore runs,
+    IAuditLog audit,
+    TimeProvider timeProvider,
+    ExecutorOptions options)
+{
+    public async Task<RunRecord> ExecuteAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var plan = PlanJson.Deserialize(run.PlanJson ?? throw new InvalidOperationException($"Run {run.Id} has no plan."));
+        var state = RunState.FromJson(run.StepResultsJson);
+        journal.Restore(run.Id, state.Registered
+            .Select(id => plan.Steps.First(s => s.Id == id))
+            .Where(s => s.Compensation is not null)
+            .Select(s => (s.Id, s.Compensation!)));
+
+        var planner = agents.Get(options.Planner);
+        var stepAgent = agents.Get(options.StepAgent);
+        DelegatedCredential goalCredential;
+        try
+        {
+            goalCredential = broker.IssueForGoal(run.Requester, Identity(planner), GoalScopes(plan), plan.Summary, run.Id);
+        }
+        catch (DelegationRefusedException ex)
+        {
+            return await SaveAsync(run, state, RunStatus.Refused, run.NextStep, $"delegation refused: {ex.Message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        run = await SaveAsync(run, state, RunStatus.Running, run.NextStep, null, cancellationToken).ConfigureAwait(false);
+        for (var index = run.NextStep; index < plan.Steps.Count; index++)
+        {
+            var step = plan.Steps[index];
+            var outcome = await RunStepAsync(run, plan, state, step, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case StepOutcome.Paused paused:
+                    return await SaveAsync(run, state, RunStatus.AwaitingApproval, index, paused.Reason, cancellationToken).ConfigureAwait(false);
+                case StepOutcome.Failed failed:
+                    run = await SaveAsync(run, state, RunStatus.Failed, index, failed.Reason, cancellationToken).ConfigureAwait(false);
+                    return await RollBackAsync(run, plan, state, planner, stepAgent, goalCredential, failed.Reason, cancellationToken).ConfigureAwait(false);
+                default:
+                    run = await SaveAsync(run, state, RunStatus.Running, index + 1, null, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+        var pullRequest = state.Results.Values.Select(r => r?["number"]).OfType<JsonValue>().Select(v => v.ToJsonString()).LastOrDefault();
+        run = run with { PullRequestId = pullRequest };
+        return await SaveAsync(run, state, pullRequest is null ? RunStatus.Completed : RunStatus.AwaitingReview, plan.Steps.Count,
+            pullRequest is null ? "all steps completed" : $"pull request #{pullRequest} is open and waits for review", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Judges every step as it would run, without minting, calling, registering or auditing anything.</summary>
+    public async Task<IReadOnlyList<StepDecision>> PreviewAsync(RunRecord run, Plan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var stepAgent = agents.Get(options.StepAgent);
+        var decisions = new List<StepDecision>();
+        foreach (var step in plan.Steps)
+        {
+            var descriptor = await tools.DescribeAsync(step.Server, step.Tool, cancellationToken).ConfigureAwait(false);
+            var context = new GuardrailContext(run.Id, run.Requester, run.PlanDigest ?? string.Empty, step, step.Arguments, stepAgent,
+                descriptor?.InputSchema, descriptor?.ReadOnly ?? false, [], DryRun: true);
+            var verdict = await guardrails.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+            decisions.AddRange(verdict.Decisions.Select(d => new StepDecision(step.Id, d.Layer, d.Verdict, d.Rule, d.Reason)));
+        }
+        return decisions;
+    }
+
+    private async Task<StepOutcome> RunStepAsync(
+        RunRecord run, Plan plan, RunState state, PlanStep step, AgentSpec planner, AgentSpec stepAgent,
+        DelegatedCredential goalCredential, CancellationToken cancellationToken)
+    {
+        JsonObject arguments;
+        try
+        {
+            arguments = ArgumentResolver.Resolve(step.Arguments, state.Results, RunFacts(run, plan, state));
+        }
+        catch (UnresolvedReferenceException ex)
+        {
+            return new StepOutcome.Failed($"step '{step.Id}': {ex.Message}");
+        }
+        return await CallGuardedAsync(run, state, step, arguments, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StepOutcome> CallGuardedAsync(
+        RunRecord run, RunState state, PlanStep step, JsonObject arguments, AgentSpec planner, AgentSpec stepAgent,
+        DelegatedCredential goalCredential, CancellationToken cancellationToken)
+    {
+        DelegatedCredential stepCredential;
+        try
+        {
+            stepCredential = broker.Exchange(goalCredential.Token, Identity(stepAgent), tools.ServerIdOf(step.Server), ScopeSet.Parse(step.Scope), step.Description);
+        }
+        catch (DelegationRefusedException ex)
+        {
+            return new StepOutcome.Failed($"step '{step.Id}': delegation refused: {ex.Message}");
+        }
+        var chain = Describe(stepCredential);
+        state.DelegationChain = chain;
+        var descriptor = await tools.DescribeAsync(step.Server, step.Tool, cancellationToken).ConfigureAwait(false);
+        var context = new GuardrailContext(run.Id, run.Requester, run.PlanDigest ?? string.Empty, step, arguments, stepAgent,
+            descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain);
+        var verdict = await guardrails.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+        state.Decisions.AddRange(verdict.Decisions.Select(d => new StepDecision(step.Id, d.Layer, d.Verdict, d.Rule, d.Reason)));
+        state.NoteAudit(verdict.AuditSequence);
+        if (verdict.Decisions.Any(d => d.Layer == "L5.rollback" && d.Rule == "rollback.registered") && !state.Registered.Contains(step.Id))
+        {
+            state.Registered.Add(step.Id);
+        }
+        if (verdict.Verdict == Verdict.Pause)
+        {
+            return new StepOutcome.Paused(verdict.Blocking!.Reason);
+        }
+        if (verdict.Verdict == Verdict.Deny)
+        {
+            return new StepOutcome.Failed($"step '{step.Id}' denied by {verdict.Blocking!.Layer} ({verdict.Blocking.Rule}): {verdict.Blocking.Reason}");
+        }
+
+        var result = await tools.CallAsync(step.Server, step.Tool, arguments, stepCredential.Token, cancellationToken).ConfigureAwait(false);
+        var record = await audit.AppendAsync(new AuditEntry(
+            run.Id, stepAgent.Id, chain, $"{step.Server}/{step.Tool}", AuditLayer.Digest(arguments.ToJsonString()), [],
+            result.IsError ? "failed" : "succeeded",
+            AuditLayer.Digest(result.Structured?.ToJsonString() ?? result.Text)), cancellationToken).ConfigureAwait(false);
+        state.NoteAudit(record.Sequence);
+        if (result.IsError)
+        {
+            return new StepOutcome.Failed($"step '{step.Id}' ({step.Server}/{step.Tool}) failed: {result.Text}");
+        }
+        state.Results[step.Id] = result.Structured ?? new JsonObject { ["text"] = result.Text };
+        return new StepOutcome.Succeeded();
+    }
+
+    private async Task<RunRecord> RollBackAsync(
+        RunRecord run, Plan plan, RunState state, AgentSpec planner, AgentSpec stepAgent, DelegatedCredential goalCredential,
+        string reason, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var (stepId, compensation) in journal.Pending(run.Id))
+        {
+            var step = plan.Steps.First(s => s.Id == stepId);
+            var undo = new PlanStep(stepId + ".undo", step.Server, compensation.Tool, compensation.Arguments, compensation.Scope,
+                $"undo {stepId}");
+            JsonObject arguments;
+            try
+            {
+                arguments = ArgumentResolver.Resolve(compensation.Arguments, state.Results, RunFacts(run, plan, state));
+            }
+            catch (UnresolvedReferenceException ex)
+            {
+                // The step registered its undo but failed before producing what the undo needs: nothing of it exists.
+                await audit.AppendAsync(new AuditEntry(run.Id, stepAgent.Id, state.DelegationChain, $"{step.Server}/{compensation.Tool}",
+                    AuditLayer.Digest(compensation.Arguments.ToJsonString()), [], "compensation-skipped", AuditLayer.Digest(ex.Message)), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var outcome = await CallGuardedAsync(run, state, undo, arguments, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
+            if (outcome is StepOutcome.Failed failed)
+            {
+                problems.Add(failed.Reason);
+            }
+            else
+            {
+                state.Compensated.Add(stepId);
+            }
+        }
+        var message = problems.Count == 0
+            ? $"{reason}. Rolled back: {(state.Compensated.Count == 0 ? "nothing needed undoing" : string.Join(", ", state.Compensated))}."
+            : $"{reason}. Rollback incomplete: {string.Join("; ", problems)}";
+        return await SaveAsync(run, state, problems.Count == 0 ? RunStatus.RolledBack : RunStatus.Failed, run.NextStep, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunRecord> SaveAsync(RunRecord run, RunState state, RunStatus status, int nextStep, string? message, CancellationToken cancellationToken)
+    {
+        var updated = run with
+        {
+            Status = status,
+            NextStep = nextStep,
+            StepResultsJson = state.ToJson(),
+            Message = message ?? run.Message,
+            UpdatedAt = timeProvider.GetUtcNow(),
+        };
+        await runs.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    private static Dictionary<string, string> RunFacts(RunRecord run, Plan plan, RunState state) => new(StringComparer.Ordinal)
+    {
+        ["id"] = run.Id,
+        ["requester"] = run.Requester,
+        ["report"] = RunReport.Build(run, plan, state),
+    };
+
+    private static ScopeSet GoalScopes(Plan plan) => new(plan.Steps
+        .SelectMany(s => s.Compensation is null ? [s.Scope] : new[] { s.Scope, s.Compensation.Scope })
+        .Select(Scope.Parse));
+
+    private static AgentIdentity Identity(AgentSpec agent) => new(agent.Id, agent.AgentType, agent.Model, agent.Provider, agent.RbacScope);
+
+    private static List<string> Describe(DelegatedCredential credential) =>
+        credential.Chain.Select(l => $"{l.Subject} → {l.Audience} [{l.Scope}]").Append($"{credential.Subject} → {credential.Audience} (token, expires {credential.ExpiresAt:O})").ToList();
+
+    private abstract record StepOutcome
+    {
+        public sealed record Succeeded : StepOutcome;
+
+        public sealed record Paused(string Reason) : StepOutcome;
+
+        public sealed record Failed(string Reason) : StepOutcome;
+    }
+}

@@ -1,0 +1,40 @@
+using AgentOps.Core;
+using AgentOps.Guardrails.Layers;
+using AgentOps.Identity;
+
+namespace AgentOps.Orchestration.Execution;
+
+/// <summary>
+/// <c>agentops approve</c>: a human other than the requester approves a paused run's exact plan digest,
+/// and the run resumes at the step that paused.
+/// </summary>
+public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAuditLog audit, PlanExecutor executor, TimeProvider timeProvider)
+{
+    public async Task<RunRecord> ApproveAsync(string runId, string approver, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(approver);
+        var run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ApprovalRefusedException("approval.run-unknown", $"There is no run '{runId}'.");
+        if (run.Status != RunStatus.AwaitingApproval || run.PlanDigest is null)
+        {
+            throw new ApprovalRefusedException("approval.not-waiting", $"Run {runId} is {run.Status}, not waiting for approval.");
+        }
+        if (Subjects.IsAgentSubject(approver) || approver.StartsWith("agent:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApprovalRefusedException("approval.no-agent", $"'{approver}' is an agent identity; only humans approve.");
+        }
+        if (string.Equals(approver, run.Requester, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApprovalRefusedException("approval.no-self-approval", $"'{approver}' requested run {runId} and cannot approve it.");
+        }
+        await approvals.GrantAsync(new RunApproval(run.Id, run.PlanDigest, approver, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEntry(run.Id, approver, [], "run/approve", AuditLayer.Digest(run.PlanDigest),
+            [new LayerDecision("L3.approval", Verdict.Allow, "approval.granted", $"{approver} approved {run.PlanDigest}")], "approved"), cancellationToken).ConfigureAwait(false);
+        return await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+public sealed class ApprovalRefusedException(string rule, string message) : InvalidOperationException(message)
+{
+    public string Rule { get; } = rule;
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Core;
+
+namespace AgentOps.Orchestration.Execution;
+
+/// <summary>
+/// What the executor remembers between steps, persisted after each one so a run can be shown, resumed after
+/// an approval, or rolled back: step results, compensations registered, guardrail decisions, the audit range.
+/// </summary>
+public sealed class RunState
+{
+    public Dictionary<string, JsonNode?> Results { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Step ids whose compensation L5 registered, in registration order.</summary>
+    public List<string> Registered { get; init; } = [];
+
+    public List<StepDecision> Decisions { get; init; } = [];
+
+    public List<string> DelegationChain { get; set; } = [];
+
+    public long? FirstAuditSequence { get; set; }
+
+    public long? LastAuditSequence { get; set; }
+
+    public List<string> Compensated { get; init; } = [];
+
+    public void NoteAudit(long? sequence)
+    {
+        if (sequence is not { } s)
+        {
+            return;
+        }
+        FirstAuditSequence ??= s;
+        LastAuditSequence = s;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    public static RunState FromJson(string? json) =>
+        string.IsNullOrWhiteSpace(json) || json == "{}" ? new RunState() : JsonSerializer.Deserialize<RunState>(json, JsonSerializerOptions.Web) ?? new RunState();
+}
+
+/// <summary>One layer's decision on one step, as shown in the pull request and in <c>runs show</c>.</summary>
+public sealed record StepDecision(string StepId, string Layer, Verdict Verdict, string Rule, string Reason);

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using AgentOps.Core;
+using AgentOps.Guardrails;
+using AgentOps.Guardrails.Layers;
+using AgentOps.Orchestration.Execution;
+using AgentOps.Planning;
+
+namespace AgentOps.Orchestration.Intake;
+
+/// <summary>
+/// A chat request from intake to pull request: screen it (L1), plan it, refuse duplicates, run it.
+/// Every way out — refused, asked back, duplicate, executed — leaves an audit record and a run record.
+/// </summary>
+public sealed class ChatWorkflow(
+    RequestScreen screen,
+    IPlanner planner,
+    IRunStore runs,
+    IAuditLog audit,
+    PlanExecutor executor,
+    TimeProvider timeProvider)
+{
+    public async Task<ChatOutcome> HandleAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = timeProvider.GetUtcNow();
+        var run = new RunRecord(NewRunId(), request.Requester, request.Channel, request.Text ?? string.Empty, RunStatus.Planned,
+            null, null, null, 0, "{}", null, null, null, now, now);
+
+        var screening = screen.Screen(request.Text ?? string.Empty);
+        if (screening.Verdict != Verdict.Allow)
+        {
+            return await RefuseAsync(run, request, screening.Rule, screening.Reason, [screening], null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var goal = new Goal(run.Id, request.Requester, request.Text!, request.Channel, run.Id, now);
+        var outcome = await planner.PlanAsync(goal, cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case PlanningOutcome.Refused refused:
+                return await RefuseAsync(run, request, refused.Rule, refused.Reason,
+                    [screening, new LayerDecision("planner", Verdict.Deny, refused.Rule, refused.Reason)], refused.Parameters, cancellationToken).ConfigureAwait(false);
+            case PlanningOutcome.NeedsInput needs:
+                return await AskBackAsync(run, request, needs, screening, cancellationToken).ConfigureAwait(false);
+        }
+
+        var plan = ((PlanningOutcome.Planned)outcome).Plan;
+        var digest = PlanDigest.Compute(plan);
+        run = run with { Skill = plan.Skill, PlanJson = PlanJson.Serialize(plan), PlanDigest = digest, DedupKey = DedupKey(plan) };
+
+        if (request.DryRun)
+        {
+            var preview = await executor.PreviewAsync(run, plan, cancellationToken).ConfigureAwait(false);
+            var blocked = preview.FirstOrDefault(d => d.Verdict == Verdict.Deny);
+            return Outcome(ChatStatus.Previewed, run, plan, blocked is null
+                ? "Dry run: the plan passes the guardrails. Nothing was executed."
+                : $"Dry run: step '{blocked.StepId}' would be denied by {blocked.Layer} ({blocked.Rule}). Nothing was executed.", preview, blocked?.Rule);
+        }
+
+        if (run.DedupKey is { } key && await runs.FindLiveByDedupKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            var reason = $"duplicate of run {existing.Id} ({existing.Status})" + (existing.PullRequestId is { } pr ? $", pull request #{pr}" : string.Empty);
+            await RecordAsync(run with { Status = RunStatus.Refused, Message = reason }, request, "duplicate",
+                [screening, new LayerDecision("intake", Verdict.Deny, "intake.duplicate", reason)], cancellationToken).ConfigureAwait(false);
+            return Outcome(ChatStatus.Duplicate, run, plan,
+                $"This request duplicates run {existing.Id}" + (existing.PullRequestId is { } number ? $", whose pull request #{number} is still open" : string.Empty) +
+                ". Nothing new was created.", [], "intake.duplicate") with { PullRequest = existing.PullRequestId };
+        }
+
+        await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+        run = await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
+        return FromRun(run, plan);
+    }
+
+    public static ChatOutcome FromRun(RunRecord run, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var state = RunState.FromJson(run.StepResultsJson);
+        var status = run.Status switch
+        {
+            RunStatus.AwaitingReview => ChatStatus.PullRequestOpened,
+            RunStatus.Completed => ChatStatus.Completed,
+            RunStatus.AwaitingApproval => ChatStatus.AwaitingApproval,
+            RunStatus.RolledBack => ChatStatus.RolledBack,
+            RunStatus.Refused => ChatStatus.Refused,
+            _ => ChatStatus.Failed,
+        };
+        return Outcome(status, run, plan, run.Message ?? status.ToString(), state.Decisions,
+            state.Decisions.FirstOrDefault(d => d.Verdict != Verdict.Allow)?.Rule) with { PullRequest = run.PullRequestId };
+    }
+
+    private async Task<ChatOutcome> RefuseAsync(RunRecord run, ChatRequest request, string rule, string reason, IReadOnlyList<LayerDecision> decisions,
+        IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
+    {
+        await RecordAsync(run with { Status = RunStatus.Refused, Message = $"{rule}: {reason}" }, request, "refused", decisions, cancellationToken).ConfigureAwait(false);
+        return new ChatOutcome(ChatStatus.Refused, $"Refused by rule '{rule}': {reason}", run.Id, null, null,
+            parameters ?? new Dictionary<string, string>(), [], rule, [], null, null, null);
+    }
+
+    private async Task<ChatOutcome> AskBackAsync(RunRecord run, ChatRequest request, PlanningOutcome.NeedsInput needs, LayerDecision screening, CancellationToken cancellationToken)
+    {
+        await RecordAsync(run with { Status = RunStatus.NeedsInput, Skill = needs.Skill, Message = needs.Question }, request, "needs-input",
+            [screening, new LayerDecision("planner", Verdict.Pause, "planner.needs-input", "missing: " + string.Join(", ", needs.Missing))], cancellationToken).ConfigureAwait(false);
+        return new ChatOutcome(ChatStatus.NeedsInput, needs.Question, run.Id, null, null, needs.Parameters, needs.Missing, "planner.needs-input", [], null, null, null);
+    }
+
+    private async Task RecordAsync(RunRecord run, ChatRequest request, string outcome, IReadOnlyList<LayerDecision> decisions, CancellationToken cancellationToken)
+    {
+        await runs.CreateAsync(run, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEntry(run.Id, request.Requester, [], $"{request.Channel}/request",
+            AuditLayer.Digest(request.Text ?? string.Empty), decisions, outcome), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ChatOutcome Outcome(ChatStatus status, RunRecord run, Plan plan, string message, IReadOnlyList<StepDecision> decisions, string? rule) =>
+        new(status, message, run.Id, plan, run.PlanDigest, plan.Parameters, [], rule, decisions, run.PullRequestId,
+            plan.Steps.Select(s => s.Arguments["repo"]?.GetValue<string>()).FirstOrDefault(r => r is not null),
+            plan.Parameters.TryGetValue("connection_secret", out var secret) ? secret : null);
+
+    // Same skill, same target resource: a second pull request for it would only conflict with the first.
+    private static string DedupKey(Plan plan) =>
+        plan.Parameters.TryGetValue("namespace", out var ns) && plan.Parameters.TryGetValue("resource_name", out var name)
+            ? $"{plan.Skill}:{ns}/{name}"
+            : $"{plan.Skill}:{PlanDigest.Compute(plan)}";
+
+    private static string NewRunId() => "run-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+}

@@ -1,0 +1,4 @@
+namespace AgentOps.Orchestration.Tools;
+
+/// <summary>How to start one MCP tool server as a child process, and the identity its tokens must name.</summary>
+public sealed record ToolServerEndpoint(string Name, string ServerId, string Command, IReadOnlyList<string> Arguments);
