@@ -1,0 +1,15 @@
+namespace AgentOps.Planning;
+
+/// <summary>
+/// Names of the rules a planner cites in <see cref="AgentOps.Core.PlanningOutcome.Refused"/>.
+/// They are stable identifiers: the CLI, the audit log and tests match on them.
+/// </summary>
+public static class PlanningRules
+{
+    public const string RequestEmpty = "planner.request.empty";
+    public const string IntentUnknown = "planner.intent.unknown";
+    public const string RegionsAllowed = "policy.regions.allowed";
+    public const string TeamsKnown = "policy.teams.known";
+    public const string TeamsMaxSize = "policy.teams.max-size";
+    public const string ParametersConsistent = "skill.parameters.consistent";
+}

@@ -1,0 +1,117 @@
+using AgentOps.Core;
+
+namespace AgentOps.Planning.Tests;
+
+/// <summary>Free-text requests, as people write them, against the real catalogue and policy.</summary>
+public sealed class RunbookPlannerPhrasingTests
+{
+    private const string Developer = "developer@example.com";
+    private const string Bob = "bob@example.com";
+    private const string Carol = "carol@example.com";
+
+    private readonly RunbookPlanner _sut = RepositoryFiles.CreatePlanner();
+
+    public static TheoryData<string, string, string, string, string, string, string, string> Plannable => new()
+    {
+        { Developer, "I need a PostgreSQL database for my new service payments-api, small size, EU region, with daily backups", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Bob, "spin up a postgres for billing-svc in eu, tiny, nightly backups", "postgresql", "small", "eu-west-1", "daily", "billing-svc", "billing" },
+        { Developer, "create a medium mysql db for service orders in eu-central-1 with weekly backups, namespace payments", "mysql", "medium", "eu-central-1", "weekly", "orders", "payments" },
+        { Developer, "redis for checkout-api in us-east-1, small, no backups", "redis", "small", "us-east-1", "none", "checkout-api", "payments" },
+        { Developer, "Please provision a small MySQL database for the ledger-service app in Frankfurt with hourly backups", "mysql", "small", "eu-central-1", "hourly", "ledger-service", "payments" },
+        { Carol, "We need a large pg instance for reporting-api, region eu-west-1, backups every night", "postgresql", "large", "eu-west-1", "daily", "reporting-api", "platform" },
+        { Developer, "new redis for service sessions, m size, virginia, weekly backups", "redis", "medium", "us-east-1", "weekly", "sessions", "payments" },
+        { "alice@example.com", "postgres db for payments-worker, mid-size, ireland, daily", "postgresql", "medium", "eu-west-1", "daily", "payments-worker", "payments" },
+        { Developer, "Set up PostgreSQL for team billing: service invoices-api, small, EU, daily backups", "postgresql", "small", "eu-west-1", "daily", "invoices-api", "billing" },
+        { Developer, "I need a small mysql database in the billing team for service ledger, eu-central-1, weekly backups", "mysql", "small", "eu-central-1", "weekly", "ledger", "billing" },
+        { Bob, "postgres for billing-svc, namespace billing, size s, germany, backups weekly", "postgresql", "small", "eu-central-1", "weekly", "billing-svc", "billing" },
+        { Developer, "psql database for fraud-detector, small, eu, once a day", "postgresql", "small", "eu-west-1", "daily", "fraud-detector", "payments" },
+        { Developer, "A little Redis for the cart-api service in europe, no backup", "redis", "small", "eu-west-1", "none", "cart-api", "payments" },
+        { Carol, "Provision a huge PostgreSQL database for analytics-etl in us-east-1 with hourly backups", "postgresql", "large", "us-east-1", "hourly", "analytics-etl", "platform" },
+        { Developer, "mysql for orders-api, medium, EU region eu-central-1, daily backups", "mysql", "medium", "eu-central-1", "daily", "orders-api", "payments" },
+        { Developer, "Could you create a tiny pg db for the search-api, Dublin region, backups every day?", "postgresql", "small", "eu-west-1", "daily", "search-api", "payments" },
+        { Developer, "I'd like a medium-sized MySQL database for inventory-svc, in the EU, with nightly backups", "mysql", "medium", "eu-west-1", "daily", "inventory-svc", "payments" },
+        { Developer, "redis for rate-limiter, xs, us-east, without backups", "redis", "small", "us-east-1", "none", "rate-limiter", "payments" },
+        { Developer, "Postgres DB for the payments-api service in ns payments, small, frankfurt, daily", "postgresql", "small", "eu-central-1", "daily", "payments-api", "payments" },
+        { Developer, "service called orders needs a mysql db, small, eu-west-1, nightly backups", "mysql", "small", "eu-west-1", "daily", "orders", "payments" },
+        { Bob, "Give us a tiny postgresql database for billing-reports in Europe with daily backups", "postgresql", "small", "eu-west-1", "daily", "billing-reports", "billing" },
+        { Developer, "a postgres for the orders service in frankfurt, small, daily", "postgresql", "small", "eu-central-1", "daily", "orders", "payments" },
+        { Developer, "my team needs a db for checkout-api, it is a small redis, eu, with no daily backups", "redis", "small", "eu-west-1", "none", "checkout-api", "payments" },
+        { Developer, "postgres, not mysql, for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "my namespace is billing; postgres for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "billing" },
+        { Developer, "DATABASE: Postgres / Size: Medium / Region: EU-Central-1 / Backups: Weekly / Service: audit-log", "postgresql", "medium", "eu-central-1", "weekly", "audit-log", "payments" },
+    };
+
+    public static TheoryData<string, string, string> Incomplete => new()
+    {
+        { Developer, "postgres for payments-api in eu with daily backups", "size" },
+        { Developer, "I need a database", "service,engine,size,region,backup_schedule" },
+        { Developer, "postgres or mysql for payments-api, small, eu, daily backups", "engine" },
+        { "stranger@example.com", "postgres for payments-api, small, eu, daily backups", "namespace" },
+        { Developer, "mariadb for payments-api, small, eu, daily", "engine" },
+        { Developer, "small redis in eu with daily backups", "service" },
+        { Developer, "postgres for payments-api, small or medium, eu, daily", "size" },
+        { Developer, "mysql for orders-api, small, daily backups", "region" },
+        { Developer, "mysql for orders-api, small, eu", "backup_schedule" },
+        { Developer, "postgres for payments-api, small, 10 GB or 40 GB, eu, daily", "storage_gb" },
+        { Developer, "can my team get a postgres? service x, small, eu, daily", "service" },
+        { Developer, "postgres for payments-api, small, eu-west-1 or eu-central-1, daily backups", "region" },
+        { Developer, "not redis: a small db for payments-api, eu, daily", "engine" },
+    };
+
+    public static TheoryData<string, string, string> Refusable => new()
+    {
+        { Developer, "postgres for payments-api, small, us-west-2, daily backups", PlanningRules.RegionsAllowed },
+        { Developer, "postgres for payments-api, small, ap-south-1, daily", PlanningRules.RegionsAllowed },
+        { Developer, "postgres for payments-api, small, in Tokyo, daily", PlanningRules.RegionsAllowed },
+        { Developer, "postgres for payments-api, large, eu, daily backups", PlanningRules.TeamsMaxSize },
+        { Bob, "mysql for billing-svc, medium, eu, daily", PlanningRules.TeamsMaxSize },
+        { Developer, "postgres for payments-api, small but 2 TB, eu, daily backups", PlanningRules.ParametersConsistent },
+        { Developer, "small postgres with 500GB for payments-api in eu, daily", PlanningRules.ParametersConsistent },
+        { Carol, "large postgres with 1.5 tb for analytics-etl in eu, daily", PlanningRules.ParametersConsistent },
+        { Developer, "postgres for payments-api in namespace sandbox, small, eu, daily", PlanningRules.TeamsKnown },
+        { Developer, "deploy kafka", PlanningRules.IntentUnknown },
+        { Developer, "make me a sandwich", PlanningRules.IntentUnknown },
+        { Developer, "", PlanningRules.RequestEmpty },
+        { Developer, "   \t ", PlanningRules.RequestEmpty },
+    };
+
+    [Theory]
+    [MemberData(nameof(Plannable))]
+    public async Task PlanAsync_CompleteRequest_ReadsEveryParameter(
+        string requester, string text, string engine, string size, string region, string backup, string service, string ns)
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal(text, requester));
+
+        var plan = Assert.IsType<PlanningOutcome.Planned>(outcome).Plan;
+        Assert.Equal("provision-database", plan.Skill);
+        Assert.Equal(engine, plan.Parameters["engine"]);
+        Assert.Equal(size, plan.Parameters["size"]);
+        Assert.Equal(region, plan.Parameters["region"]);
+        Assert.Equal(backup, plan.Parameters["backup_schedule"]);
+        Assert.Equal(service, plan.Parameters["service"]);
+        Assert.Equal(ns, plan.Parameters["namespace"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Incomplete))]
+    public async Task PlanAsync_IncompleteRequest_AsksForExactlyWhatIsMissing(string requester, string text, string missing)
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal(text, requester));
+
+        var sut = Assert.IsType<PlanningOutcome.NeedsInput>(outcome);
+        Assert.Equal("provision-database", sut.Skill);
+        Assert.Equal(missing.Split(','), sut.Missing);
+        Assert.All(sut.Missing, name => Assert.Contains($"- {name}:", sut.Question, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusable))]
+    public async Task PlanAsync_RefusableRequest_CitesRule(string requester, string text, string rule)
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal(text, requester));
+
+        var sut = Assert.IsType<PlanningOutcome.Refused>(outcome);
+        Assert.Equal(rule, sut.Rule);
+        Assert.False(string.IsNullOrWhiteSpace(sut.Reason));
+    }
+}
