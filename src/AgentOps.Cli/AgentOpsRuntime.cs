@@ -10,7 +10,6 @@ using AgentOps.Orchestration.Tools;
 using AgentOps.Planning;
 using AgentOps.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentOps.Cli;

@@ -119,5 +119,16 @@ internal static class ChatCommand
         },
         ["connectionSecret"] = outcome.ConnectionSecret,
         ["dataDirectory"] = dataDirectory,
+        ["error"] = outcome.Status switch
+        {
+            ChatStatus.Refused or ChatStatus.NeedsInput or ChatStatus.Duplicate or ChatStatus.Failed or ChatStatus.RolledBack => new JsonObject
+            {
+                ["code"] = outcome.Status.ToString(),
+                ["rule"] = outcome.Rule,
+                ["message"] = outcome.Message,
+                ["missing"] = new JsonArray(outcome.Missing.Select(m => (JsonNode)m).ToArray()),
+            },
+            _ => null,
+        },
     };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,6 +14,8 @@ namespace AgentOps.Guardrails.Layers;
 /// </summary>
 public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen screen) : IGuardrailLayer
 {
+    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
+
     public string Name => "L1.input";
 
     public ValueTask<LayerDecision> EvaluateAsync(GuardrailContext context, CancellationToken cancellationToken = default)
@@ -27,8 +30,17 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
         {
             return Decide(Verdict.Deny, "input.schema-unknown", $"'{context.Step.Server}/{context.Step.Tool}' did not publish an input schema");
         }
-        var schema = JsonSchema.FromText(schemaElement.GetRawText());
-        var result = schema.Evaluate(JsonDocument.Parse(json).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        JsonSchema schema;
+        try
+        {
+            schema = _schemas.GetOrAdd(schemaElement.GetRawText(), Compile);
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or JsonException or ArgumentException)
+        {
+            return Decide(Verdict.Deny, "input.schema-invalid", $"the input schema of '{context.Step.Server}/{context.Step.Tool}' cannot be compiled: {ex.Message}");
+        }
+        using var document = JsonDocument.Parse(json);
+        var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (!result.IsValid)
         {
             var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
@@ -47,6 +59,15 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
             }
         }
         return Decide(Verdict.Allow, "input.valid", "arguments match the tool schema; no secret or injection text found");
+    }
+
+    // Tool schemas are plain JSON Schema 2020-12 (MCP's default). The dialect is explicit because JsonSchema.Net 8
+    // defaults to a dialect that rejects unknown keywords, and a private registry keeps servers' schemas apart.
+    private static JsonSchema Compile(string schemaText)
+    {
+        // The built schema keeps referring to the element, so it must own its memory: no disposable document here.
+        var element = JsonSerializer.Deserialize<JsonElement>(schemaText);
+        return JsonSchema.Build(element, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 });
     }
 
     private ValueTask<LayerDecision> Decide(Verdict verdict, string rule, string reason) => ValueTask.FromResult(new LayerDecision(Name, verdict, rule, reason));

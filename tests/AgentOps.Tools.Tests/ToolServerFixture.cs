@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using AgentOps.Core;
+using AgentOps.Identity;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace AgentOps.Tools.Tests;
+
+/// <summary>
+/// Starts one of our tool servers as a real child process over stdio, with a fresh broker key, and mints
+/// tokens for it — valid ones and every kind of bad one.
+/// </summary>
+internal sealed class ToolServerFixture : IAsyncDisposable
+{
+    public const string Human = "developer@example.com";
+    private static readonly AgentIdentity s_planner = new("spiffe://agentops.local/agent/planner", "autonomous", "runbook", "agentops", ScopeSet.Parse("git:write:repo/* git:read:repo/* crossplane:render:skill/* crossplane:validate:ns/* crossplane:read:xrds"));
+    private static readonly AgentIdentity s_stepAgent = s_planner with { Id = "spiffe://agentops.local/agent/infra-provisioner", AgentType = "domain_specific" };
+
+    private readonly SigningKeyStore _keys;
+
+    private ToolServerFixture(string directory, SigningKeyStore keys, McpClient client, string serverId)
+    {
+        Directory = directory;
+        _keys = keys;
+        Client = client;
+        ServerId = serverId;
+    }
+
+    public string Directory { get; }
+
+    public McpClient Client { get; }
+
+    public string ServerId { get; }
+
+    public static async Task<ToolServerFixture> StartAsync(string assembly, string serverId, params string[] extraArguments)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "agentops-tools-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var keys = SigningKeyStore.OpenOrCreate(Path.Combine(directory, "keys"), TimeProvider.System);
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = assembly,
+            Command = "dotnet",
+            Arguments = [Path.Combine(AppContext.BaseDirectory, assembly), "--jwks", keys.JwksPath, "--data-dir", directory, "--server-id", serverId, .. extraArguments],
+        });
+        var client = await McpClient.CreateAsync(transport);
+        return new ToolServerFixture(directory, keys, client, serverId);
+    }
+
+    /// <summary>A token chain human → planner → step agent for this server and scope, minted at <paramref name="mintedAt"/>.</summary>
+    public string Token(string scope, string? audience = null, DateTimeOffset? mintedAt = null)
+    {
+        var time = new FakeTimeProvider(mintedAt ?? TimeProvider.System.GetUtcNow());
+        var broker = new CredentialBroker(_keys, time, new BrokerOptions());
+        var goal = broker.IssueForGoal(Human, s_planner, ScopeSet.Parse(scope), "test", "goal-1");
+        return broker.Exchange(goal.Token, s_stepAgent, audience ?? ServerId, ScopeSet.Parse(scope), "test step").Token;
+    }
+
+    public async Task<CallToolResult> CallAsync(string tool, Dictionary<string, object?> arguments, string? token)
+    {
+        var meta = new JsonObject();
+        if (token is not null)
+        {
+            meta["io.agentops/credential"] = token;
+        }
+        try
+        {
+            return await Client.CallToolAsync(tool, arguments, options: new RequestOptions { Meta = meta });
+        }
+        catch (McpException ex)
+        {
+            // Some SDK paths raise instead of returning IsError; treat both as the same refusal for assertions.
+            return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = ex.Message }] };
+        }
+    }
+
+    public static string Text(CallToolResult result) => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        _keys.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
