@@ -68,7 +68,7 @@ public sealed class ChatEndToEndTests : IDisposable
         }
 
         var tip = _forge.Tip(Branch);
-        Assert.Equal("agentops/infra-provisioner", tip.Author.Name);
+        Assert.Equal("agentops/infra-provisioner", tip.AuthorName);
         Assert.Contains("Co-authored-by: developer <developer@example.com>", tip.Message, StringComparison.Ordinal);
     }
 

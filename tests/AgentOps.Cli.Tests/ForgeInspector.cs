@@ -23,11 +23,12 @@ internal sealed class ForgeInspector(string dataDirectory)
         return files;
     }
 
-    public Commit Tip(string branch)
+    /// <summary>The tip commit's author name and message, read while the repository is open (LibGit2Sharp objects are lazy).</summary>
+    public (string AuthorName, string Message) Tip(string branch)
     {
         using var repo = new Repository(BarePath);
         var tip = repo.Branches[branch]?.Tip ?? throw new InvalidOperationException($"no branch {branch}");
-        return tip;
+        return (tip.Author.Name, tip.Message);
     }
 
     public List<(long Sequence, string RunId, string Action, string Outcome)> AuditRows()

@@ -28,7 +28,7 @@ public sealed class CrossplaneToolServerTests : IAsyncLifetime
     {
         var result = await _sut.CallAsync("claim_render", RenderArgs(), token: null);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("missing_token", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -37,7 +37,7 @@ public sealed class CrossplaneToolServerTests : IAsyncLifetime
     {
         var result = await _sut.CallAsync("claim_render", RenderArgs(), _sut.Token("crossplane:render:skill/other"));
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("insufficient_scope", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -45,13 +45,13 @@ public sealed class CrossplaneToolServerTests : IAsyncLifetime
     public async Task ClaimRenderThenValidate_ValidTokens_ClaimIsValid()
     {
         var render = await _sut.CallAsync("claim_render", RenderArgs(), _sut.Token("crossplane:render:skill/provision-database"));
-        Assert.False(render.IsError, ToolServerFixture.Text(render));
+        Assert.True(render.IsError != true, ToolServerFixture.Text(render));
         var manifest = render.StructuredContent!.Value.GetProperty("manifest").GetString()!;
         Assert.Contains("storageGB: 20", manifest, StringComparison.Ordinal);
 
         var validate = await _sut.CallAsync("claim_validate", new() { ["manifest"] = manifest }, _sut.Token("crossplane:validate:ns/payments"));
 
-        Assert.False(validate.IsError, ToolServerFixture.Text(validate));
+        Assert.True(validate.IsError != true, ToolServerFixture.Text(validate));
         Assert.True(validate.StructuredContent!.Value.GetProperty("valid").GetBoolean());
     }
 
@@ -62,7 +62,7 @@ public sealed class CrossplaneToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("claim_validate", new() { ["manifest"] = manifest }, _sut.Token("crossplane:validate:ns/billing"));
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("insufficient_scope", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -73,7 +73,7 @@ public sealed class CrossplaneToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("claim_validate", new() { ["manifest"] = manifest }, _sut.Token("crossplane:validate:ns/payments"));
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.False(result.StructuredContent!.Value.GetProperty("valid").GetBoolean());
         Assert.Contains("/spec/parameters/engine", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }

@@ -36,7 +36,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     {
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token: null);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("missing_token", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -47,7 +47,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("expired", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -58,7 +58,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("wrong_audience", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -69,7 +69,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("insufficient_scope", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -80,7 +80,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("insufficient_scope", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -93,7 +93,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), forged);
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("invalid_signature", ToolServerFixture.Text(result), StringComparison.Ordinal);
     }
 
@@ -106,9 +106,9 @@ public sealed class GitToolServerTests : IAsyncLifetime
         var first = await _sut.CallAsync("branch_create", BranchArgs(), token);
         var replay = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
-        Assert.False(first.IsError, ToolServerFixture.Text(first));
+        Assert.True(first.IsError != true, ToolServerFixture.Text(first));
         Assert.Equal("agentops/test/one", first.StructuredContent!.Value.GetProperty("branch").GetString());
-        Assert.True(replay.IsError);
+        Assert.True(replay.IsError == true);
         Assert.Contains("replayed", ToolServerFixture.Text(replay), StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     {
         await SeedForgeAsync();
         var create = await _sut.CallAsync("branch_create", BranchArgs(), _sut.Token("git:write:repo/platform-gitops"));
-        Assert.False(create.IsError, ToolServerFixture.Text(create));
+        Assert.True(create.IsError != true, ToolServerFixture.Text(create));
 
         var result = await _sut.CallAsync("files_write", new Dictionary<string, object?>
         {
@@ -130,7 +130,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
             }),
         }, _sut.Token("git:write:repo/platform-gitops"));
 
-        Assert.True(result.IsError);
+        Assert.True(result.IsError == true);
         Assert.Contains("'..'", ToolServerFixture.Text(result), StringComparison.Ordinal);
         var workspace = Path.Combine(_sut.Directory, "workspaces", "platform-gitops", "agentops~test~one");
         Assert.False(File.Exists(Path.Combine(workspace, "teams", "payments", "ok.yaml")));
