@@ -23,8 +23,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     private readonly McpToolGateway _gateway;
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
-        ChatWorkflow workflow, RunApprover approver, McpToolGateway gateway, string repository)
+        ChatWorkflow workflow, RunApprover approver, PlanExecutor executor, McpToolGateway gateway, string repository)
     {
+        Executor = executor;
         Paths = paths;
         Audit = audit;
         Runs = runs;
@@ -49,6 +50,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     public ChatWorkflow Workflow { get; }
 
     public RunApprover Approver { get; }
+
+    public PlanExecutor Executor { get; }
 
     public string Repository { get; }
 
@@ -82,7 +85,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, gateway, repository);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, executor, gateway, repository);
     }
 
     public ValueTask DisposeAsync() => _gateway.DisposeAsync();

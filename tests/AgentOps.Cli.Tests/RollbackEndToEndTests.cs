@@ -55,3 +55,66 @@ public sealed class RollbackEndToEndTests : IDisposable
         Assert.True(verify.Json["intact"]!.GetValue<bool>(), verify.ToString());
     }
 }
+
+/// <summary>
+/// Recovery from a run that will not finish: one a human rejects while it waits for approval, and one whose process
+/// died part-way (simulated by leaving the persisted state as a crash would: status Running, compensations registered).
+/// </summary>
+public sealed class RunRollbackEndToEndTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _catalog = new();
+    private readonly CliProcess _sut;
+    private readonly ForgeInspector _forge;
+
+    public RunRollbackEndToEndTests()
+    {
+        var skills = TestSkills.WithExtraStep(_catalog.Path, TestSkills.CriticalLastStep);
+        _sut = new CliProcess(_data.Path, new Dictionary<string, string> { ["AgentOps__Skills__Directory"] = skills });
+        _forge = new ForgeInspector(_data.Path);
+    }
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _catalog.Dispose();
+    }
+
+    [Fact]
+    public async Task RunsRollback_PausedRun_ClosesPullRequestAndDeletesBranch()
+    {
+        var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--json");
+        var runId = chat.Json["runId"]!.GetValue<string>();
+        Assert.Equal(["agentops/payments/payments-api-db", "main"], _forge.Branches());
+
+        var result = await _sut.RunAsync("runs", "rollback", runId, "--json", "--as", "bob@example.com");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("RolledBack", result.Json["status"]!.GetValue<string>());
+        Assert.Equal(["main"], _forge.Branches());
+        var pr = await _sut.RunAsync("pr", "show", "1", "--json");
+        Assert.Equal("closed", pr.Json["pullRequest"]!["state"]!.GetValue<string>());
+        var again = await _sut.RunAsync("runs", "rollback", runId, "--json");
+        Assert.Equal(3, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunsRollback_RunLeftRunningByCrash_RefusedUnlessForcedThenUndone()
+    {
+        var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--json");
+        var runId = chat.Json["runId"]!.GetValue<string>();
+        _forge.Execute($"UPDATE runs SET status = 'Running' WHERE id = '{runId}'");
+
+        var live = await _sut.RunAsync("runs", "rollback", runId, "--json");
+        Assert.Equal(3, live.ExitCode);
+        Assert.Equal("runs.rollback.live", live.Json["error"]!["rule"]!.GetValue<string>());
+        Assert.Equal(["agentops/payments/payments-api-db", "main"], _forge.Branches());
+
+        var forced = await _sut.RunAsync("runs", "rollback", runId, "--force", "--json");
+
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal(["main"], _forge.Branches());
+        var rows = _forge.AuditRows().Where(r => r.RunId == runId && r.Outcome == "succeeded").Select(r => r.Action).ToList();
+        Assert.Equal(["git/pull_request_close", "git/branch_delete", "git/branch_delete"], rows.TakeLast(3));
+    }
+}

@@ -58,10 +58,39 @@ internal static class RunCommands
             }
             return ExitCodes.Ok;
         }));
+        var force = new Option<bool>("--force") { Description = "Roll back a run that is still marked running and was updated less than 10 minutes ago" };
+        var rollback = new Command("rollback", "Undo a run that will not finish: run its registered compensations, newest first") { id, force };
+        rollback.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        {
+            var run = await runtime.Runs.GetAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            if (run is null)
+            {
+                return reply.Fail(ExitCodes.Failed, "not-found", $"There is no run '{parse.GetValue(id)}'.");
+            }
+            // A run marked Running may belong to a live process; only a stale one is taken over without --force.
+            if (run.Status == RunStatus.Running && !parse.GetValue(force) && TimeProvider.System.GetUtcNow() - run.UpdatedAt < s_staleAfter)
+            {
+                return reply.Fail(ExitCodes.Refused, "refused", $"Run {run.Id} was updated at {run.UpdatedAt:O} and may still be running; wait or pass --force.", "runs.rollback.live");
+            }
+            try
+            {
+                run = await runtime.Executor.RollBackAsync(run, $"rolled back by {context.Actor(parse)}", ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return reply.Fail(ExitCodes.Refused, "refused", ex.Message, "runs.rollback.state");
+            }
+            reply.Data(Summary(run));
+            reply.Line($"Run {run.Id} is now {run.Status}: {run.Message}");
+            return run.Status == RunStatus.RolledBack ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
+        command.Subcommands.Add(rollback);
         return command;
     }
+
+    private static readonly TimeSpan s_staleAfter = TimeSpan.FromMinutes(10);
 
     public static Command CreateApprove(CommandContext context)
     {

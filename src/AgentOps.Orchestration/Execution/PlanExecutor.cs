@@ -69,6 +69,30 @@ public sealed partial class PlanExecutor(
             pullRequest is null ? "all steps completed" : $"pull request #{pullRequest} is open and waits for review", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Undoes a run that will not finish: one paused for approval that a human rejects, one that failed, or one whose
+    /// process died part-way (status still Running). The compensations registered so far run newest first.
+    /// </summary>
+    public async Task<RunRecord> RollBackAsync(RunRecord run, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Status is not (RunStatus.Running or RunStatus.Failed or RunStatus.AwaitingApproval or RunStatus.AwaitingReview))
+        {
+            throw new InvalidOperationException($"Run {run.Id} is {run.Status}; only a running, failed, paused or unreviewed run can be rolled back.");
+        }
+        var plan = PlanJson.Deserialize(run.PlanJson ?? throw new InvalidOperationException($"Run {run.Id} has no plan."));
+        var state = RunState.FromJson(run.StepResultsJson);
+        journal.Restore(run.Id, state.Registered
+            .Where(id => !state.Compensated.Contains(id))
+            .Select(id => plan.Steps.First(s => s.Id == id))
+            .Where(s => s.Compensation is not null)
+            .Select(s => (s.Id, s.Compensation!)));
+        var planner = agents.Get(options.Planner);
+        var stepAgent = agents.Get(options.StepAgent);
+        var goalCredential = broker.IssueForGoal(run.Requester, Identity(planner), GoalScopes(plan), "roll back: " + reason, run.Id);
+        return await RollBackAsync(run, plan, state, planner, stepAgent, goalCredential, reason, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Judges every step as it would run, without minting, calling, registering or auditing anything.</summary>
     public async Task<IReadOnlyList<StepDecision>> PreviewAsync(RunRecord run, Plan plan, CancellationToken cancellationToken = default)
     {
@@ -136,6 +160,9 @@ public sealed partial class PlanExecutor(
             return new StepOutcome.Failed($"step '{step.Id}' denied by {verdict.Blocking!.Layer} ({verdict.Blocking.Rule}): {verdict.Blocking.Reason}");
         }
 
+        // Persist the registration before the side effect: if this process dies during the call, `runs rollback`
+        // still finds the compensation for what may have happened.
+        await runs.UpdateAsync(run with { StepResultsJson = state.ToJson(), UpdatedAt = timeProvider.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         var result = await tools.CallAsync(step.Server, step.Tool, arguments, stepCredential.Token, cancellationToken).ConfigureAwait(false);
         var record = await audit.AppendAsync(new AuditEntry(
             run.Id, stepAgent.Id, chain, $"{step.Server}/{step.Tool}", AuditLayer.Digest(arguments.ToJsonString()), [],
