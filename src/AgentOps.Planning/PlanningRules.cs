@@ -10,6 +10,7 @@ public static class PlanningRules
     public const string IntentUnknown = "planner.intent.unknown";
     public const string RegionsAllowed = "policy.regions.allowed";
     public const string TeamsKnown = "policy.teams.known";
+    public const string TeamsMember = "policy.teams.member";
     public const string TeamsMaxSize = "policy.teams.max-size";
     public const string ParametersConsistent = "skill.parameters.consistent";
 }

@@ -39,7 +39,7 @@ public sealed class RunbookPlannerOutcomeTests
     [Fact]
     public async Task PlanAsync_NamespaceStated_RecordsRequestAsSource()
     {
-        var plan = await PlanAsync("postgres for payments-api, namespace billing, small, eu, daily backups");
+        var plan = await PlanAsync("postgres for payments-api, namespace billing, small, eu, daily backups", "bob@example.com");
 
         Assert.Equal("billing", plan.Parameters["namespace"]);
         Assert.Equal("request", plan.Parameters["namespace_source"]);

@@ -21,8 +21,8 @@ public sealed class RunbookPlannerPhrasingTests
         { Carol, "We need a large pg instance for reporting-api, region eu-west-1, backups every night", "postgresql", "large", "eu-west-1", "daily", "reporting-api", "platform" },
         { Developer, "new redis for service sessions, m size, virginia, weekly backups", "redis", "medium", "us-east-1", "weekly", "sessions", "payments" },
         { "alice@example.com", "postgres db for payments-worker, mid-size, ireland, daily", "postgresql", "medium", "eu-west-1", "daily", "payments-worker", "payments" },
-        { Developer, "Set up PostgreSQL for team billing: service invoices-api, small, EU, daily backups", "postgresql", "small", "eu-west-1", "daily", "invoices-api", "billing" },
-        { Developer, "I need a small mysql database in the billing team for service ledger, eu-central-1, weekly backups", "mysql", "small", "eu-central-1", "weekly", "ledger", "billing" },
+        { Bob, "Set up PostgreSQL for team billing: service invoices-api, small, EU, daily backups", "postgresql", "small", "eu-west-1", "daily", "invoices-api", "billing" },
+        { Bob, "I need a small mysql database in the billing team for service ledger, eu-central-1, weekly backups", "mysql", "small", "eu-central-1", "weekly", "ledger", "billing" },
         { Bob, "postgres for billing-svc, namespace billing, size s, germany, backups weekly", "postgresql", "small", "eu-central-1", "weekly", "billing-svc", "billing" },
         { Developer, "psql database for fraud-detector, small, eu, once a day", "postgresql", "small", "eu-west-1", "daily", "fraud-detector", "payments" },
         { Developer, "A little Redis for the cart-api service in europe, no backup", "redis", "small", "eu-west-1", "none", "cart-api", "payments" },
@@ -37,7 +37,7 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "a postgres for the orders service in frankfurt, small, daily", "postgresql", "small", "eu-central-1", "daily", "orders", "payments" },
         { Developer, "my team needs a db for checkout-api, it is a small redis, eu, with no daily backups", "redis", "small", "eu-west-1", "none", "checkout-api", "payments" },
         { Developer, "postgres, not mysql, for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
-        { Developer, "my namespace is billing; postgres for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "billing" },
+        { Bob, "my namespace is billing; postgres for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "billing" },
         { Developer, "DATABASE: Postgres / Size: Medium / Region: EU-Central-1 / Backups: Weekly / Service: audit-log", "postgresql", "medium", "eu-central-1", "weekly", "audit-log", "payments" },
     };
 
@@ -65,6 +65,8 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "postgres for payments-api, small, in Tokyo, daily", PlanningRules.RegionsAllowed },
         { Developer, "postgres for payments-api, large, eu, daily backups", PlanningRules.TeamsMaxSize },
         { Bob, "mysql for billing-svc, medium, eu, daily", PlanningRules.TeamsMaxSize },
+        { Developer, "Set up PostgreSQL for team billing: service invoices-api, small, EU, daily backups", PlanningRules.TeamsMember },
+        { Bob, "postgres for ledger-api, namespace payments, small, eu, daily", PlanningRules.TeamsMember },
         { Developer, "postgres for payments-api, small but 2 TB, eu, daily backups", PlanningRules.ParametersConsistent },
         { Developer, "small postgres with 500GB for payments-api in eu, daily", PlanningRules.ParametersConsistent },
         { Carol, "large postgres with 1.5 tb for analytics-etl in eu, daily", PlanningRules.ParametersConsistent },

@@ -20,6 +20,11 @@ internal static class ChatCommand
             await using var runtime = await context.RuntimeAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await runtime.Workflow.HandleAsync(
                 new ChatRequest(parse.GetValue(request) ?? string.Empty, context.Actor(parse), "cli", parse.GetValue(dryRun)),
+                (plan, digest, _) =>
+                {
+                    PrintPlan(reply, plan, digest);
+                    return Task.CompletedTask;
+                },
                 cancellationToken).ConfigureAwait(false);
             reply.Data(ToJson(outcome, runtime.Paths.DataDirectory));
             if (!reply.Json)
@@ -39,25 +44,30 @@ internal static class ChatCommand
         return command;
     }
 
+    // Printed as soon as the plan exists, before any step runs (in --json mode, Line writes nothing).
+    private static void PrintPlan(Reply reply, AgentOps.Core.Plan plan, string digest)
+    {
+        reply.Line($"Plan: {plan.Summary}");
+        reply.Line($"  skill   {plan.Skill}");
+        reply.Line($"  digest  {digest}");
+        reply.Line("Parameters:");
+        foreach (var (key, value) in plan.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            reply.Line($"  {key,-20} {value}");
+        }
+        reply.Line("Steps:");
+        for (var i = 0; i < plan.Steps.Count; i++)
+        {
+            var step = plan.Steps[i];
+            reply.Line($"  {i + 1}. {step.Id,-18} {step.Server + "/" + step.Tool,-30} scope {step.Scope}{(step.Critical ? "  [critical]" : string.Empty)}");
+        }
+    }
+
     private static void Print(Reply reply, ChatOutcome outcome)
     {
-        if (outcome.Plan is { } plan)
+        if (outcome.RunId is { } runId)
         {
-            reply.Line($"Plan: {plan.Summary}");
-            reply.Line($"  skill   {plan.Skill}");
-            reply.Line($"  digest  {outcome.PlanDigest}");
-            reply.Line($"  run     {outcome.RunId}");
-            reply.Line("Parameters:");
-            foreach (var (key, value) in plan.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                reply.Line($"  {key,-20} {value}");
-            }
-            reply.Line("Steps:");
-            for (var i = 0; i < plan.Steps.Count; i++)
-            {
-                var step = plan.Steps[i];
-                reply.Line($"  {i + 1}. {step.Id,-18} {step.Server + "/" + step.Tool,-30} scope {step.Scope}{(step.Critical ? "  [critical]" : string.Empty)}");
-            }
+            reply.Line($"Run: {runId}");
         }
         if (outcome.Decisions.Count > 0)
         {

@@ -19,7 +19,8 @@ public sealed class ChatWorkflow(
     PlanExecutor executor,
     TimeProvider timeProvider)
 {
-    public async Task<ChatOutcome> HandleAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    /// <param name="onPlanned">Called with the plan and its digest before anything runs, so a person sees what will happen first.</param>
+    public async Task<ChatOutcome> HandleAsync(ChatRequest request, Func<Plan, string, CancellationToken, Task>? onPlanned = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = timeProvider.GetUtcNow();
@@ -46,6 +47,11 @@ public sealed class ChatWorkflow(
         var plan = ((PlanningOutcome.Planned)outcome).Plan;
         var digest = PlanDigest.Compute(plan);
         run = run with { Skill = plan.Skill, PlanJson = PlanJson.Serialize(plan), PlanDigest = digest, DedupKey = DedupKey(plan) };
+
+        if (onPlanned is not null)
+        {
+            await onPlanned(plan, digest, cancellationToken).ConfigureAwait(false);
+        }
 
         if (request.DryRun)
         {

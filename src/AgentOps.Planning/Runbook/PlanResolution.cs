@@ -81,6 +81,13 @@ internal sealed class PlanResolution(Skill skill, PlanningPolicy policy, Goal go
                     PlanningRules.TeamsKnown,
                     $"No team in the planning policy owns {parameter.Name} '{value}'; known teams: {string.Join(", ", policy.Teams.Select(t => $"{t.Name} (namespace {t.Namespace})"))}.");
             }
+            // Naming another team's namespace is not a way around that team's limits or ownership.
+            if (!_team.Members.Contains(goal.Requester, StringComparer.OrdinalIgnoreCase))
+            {
+                return Refuse(
+                    PlanningRules.TeamsMember,
+                    $"Requester '{goal.Requester}' is not a member of team {_team.Name}, which owns namespace {_team.Namespace}.");
+            }
             value = _team.Namespace;
         }
         _values[parameter.Name] = value;
