@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOps.Orchestration.Tools;
+
+namespace AgentOps.Orchestration.Tests;
+
+/// <summary>
+/// A fake at the <see cref="IToolGateway"/> seam: every tool publishes a permissive schema and is not read-only;
+/// calls are recorded with their credential, and answer with what the test scripted for that tool.
+/// </summary>
+internal sealed class FakeToolGateway : IToolGateway
+{
+    private static readonly JsonElement s_permissiveSchema = JsonSerializer.Deserialize<JsonElement>("""{"type":"object"}""");
+
+    private readonly Dictionary<string, ToolCallOutcome> _scripted = new(StringComparer.Ordinal);
+
+    private readonly HashSet<string> _crashing = new(StringComparer.Ordinal);
+
+    public List<ToolCall> Calls { get; } = [];
+
+    public List<string> Described { get; } = [];
+
+    public IEnumerable<string> CalledTools => Calls.Select(c => c.Tool);
+
+    public static string ServerId(string server) => "spiffe://agentops.local/tool/" + server;
+
+    public void Script(string tool, ToolCallOutcome outcome) => _scripted[tool] = outcome;
+
+    public void Succeed(string tool, JsonObject structured) => Script(tool, new ToolCallOutcome(false, structured, structured.ToJsonString()));
+
+    public void Fail(string tool, string text) => Script(tool, new ToolCallOutcome(true, null, text));
+
+    /// <summary>The call for <paramref name="tool"/> throws, as when the process dies or the server vanishes mid-call.</summary>
+    public void Crash(string tool) => _crashing.Add(tool);
+
+    public string ServerIdOf(string server) => ServerId(server);
+
+    public Task<ToolDescriptor?> DescribeAsync(string server, string tool, CancellationToken cancellationToken = default)
+    {
+        Described.Add(tool);
+        return Task.FromResult<ToolDescriptor?>(new ToolDescriptor(server, tool, s_permissiveSchema, ReadOnly: false, Destructive: true));
+    }
+
+    public Task<ToolCallOutcome> CallAsync(string server, string tool, JsonObject arguments, string credential, CancellationToken cancellationToken = default)
+    {
+        Calls.Add(new ToolCall(server, tool, arguments.DeepClone().AsObject(), credential));
+        if (_crashing.Remove(tool))
+        {
+            throw new IOException($"the {server} tool server went away during {tool}");
+        }
+        var outcome = _scripted.TryGetValue(tool, out var scripted)
+            ? scripted
+            : new ToolCallOutcome(false, new JsonObject { ["ok"] = true }, "ok");
+        // Hand out a copy: the executor keeps the result, and a second call must not share it.
+        return Task.FromResult(outcome with { Structured = outcome.Structured?.DeepClone() });
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+internal sealed record ToolCall(string Server, string Tool, JsonObject Arguments, string Credential);
