@@ -75,8 +75,15 @@ public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAl
         {
             throw new ForgeRuleException("git.paths.allow-list", reason);
         }
-        var full = Path.Combine(PathFor(repository, branch), path);
-        return File.Exists(full) ? File.ReadAllText(full) : null;
+        var clone = PathFor(repository, branch);
+        if (Repository.IsValid(clone))
+        {
+            var full = Path.Combine(clone, path);
+            return File.Exists(full) ? File.ReadAllText(full) : null;
+        }
+        using var bare = new Repository(forge.RepositoryPath(repository));
+        var tip = (bare.Branches[branch] ?? bare.Branches[BareRepository.DefaultBranch])?.Tip;
+        return tip?[path]?.Target is Blob blob ? blob.GetContentText() : null;
     }
 
     public string Commit(string repository, string branch, string message, Signature author, string? coAuthor)

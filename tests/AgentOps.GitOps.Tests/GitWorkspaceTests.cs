@@ -207,7 +207,7 @@ public sealed class GitWorkspaceTests : IAsyncLifetime
         Assert.Null(sut.ReadFile(Repo, Branch, "platform/none.yaml"));
     }
 
-    [Fact(Skip = "BUG: GitWorkspace.ReadFile returns null when the branch has no clone, although its doc says it then reads the forge's base branch")]
+    [Fact]
     public void ReadFile_NoClone_ReadsTheForgesBaseBranch()
     {
         var sut = _forge.Workspace;

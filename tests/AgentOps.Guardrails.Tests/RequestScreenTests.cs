@@ -98,7 +98,7 @@ public sealed class RequestScreenTests
         Assert.Equal(new LayerDecision("L1.input", Verdict.Allow, "input.request-clean", "no injection or secret found in the request"), decision);
     }
 
-    [Theory(Skip = "BUG: guardrails/injection.yaml heuristics refuse benign DevOps requests ('ignore rule', 'act as a failover', 'override ... previous')")]
+    [Theory]
     [InlineData("Add an ignore rule for CVE-2024-3094 to the Trivy policy of payments-api")]
     [InlineData("Ignore case in the log filter rules of fluent-bit")]
     [InlineData("Create a read replica of orders-db that can act as a failover target")]

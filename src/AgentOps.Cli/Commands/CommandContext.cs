@@ -12,7 +12,7 @@ internal sealed class CommandContext(IConfiguration configuration, TextWriter ou
     public Reply ReplyFor(ParseResult parse) => new(output, error, parse.GetValue(CommonOptions.Json));
 
     public string Actor(ParseResult parse) =>
-        parse.GetValue(CommonOptions.As) is { Length: > 0 } actor ? actor
+        parse.GetValue(CommonOptions.As)?.Trim() is { Length: > 0 } actor ? actor
         : configuration["AgentOps:User"] is { Length: > 0 } user ? user
         : Environment.UserName + "@localhost";
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Guardrails.Policy;
@@ -34,7 +35,12 @@ public sealed class ActionScopeLayer(ResourceLimits limits, AgentRateLimiter rat
             {
                 return Decide(Verdict.Deny, "limits.files-per-write", $"{files.Count} files exceed the limit of {limits.MaxFilesPerWrite}");
             }
-            var largest = files.Select(f => f?["content"]?.GetValue<string>()?.Length ?? 0).DefaultIfEmpty(0).Max();
+            // The shape is the tool's business (L1 checks it against the schema), but this layer must never throw on it.
+            if (files.Any(f => f is not JsonObject { } file || file["content"] is not JsonValue content || !content.TryGetValue<string>(out _)))
+            {
+                return Decide(Verdict.Deny, "limits.files-shape", "every entry of 'files' must be an object with string content");
+            }
+            var largest = files.Select(f => Encoding.UTF8.GetByteCount(f!["content"]!.GetValue<string>())).DefaultIfEmpty(0).Max();
             if (largest > limits.MaxFileBytes)
             {
                 return Decide(Verdict.Deny, "limits.file-bytes", $"a file of {largest} bytes exceeds the limit of {limits.MaxFileBytes}");

@@ -74,7 +74,8 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
 
     private static IEnumerable<string> Strings(JsonNode? node) => node switch
     {
-        JsonObject obj => obj.SelectMany(p => Strings(p.Value)),
+        // Property names are text the tool receives too: a secret or an instruction can hide in a key.
+        JsonObject obj => obj.SelectMany(p => Strings(p.Value).Prepend(p.Key)),
         JsonArray array => array.SelectMany(Strings),
         JsonValue value when value.TryGetValue<string>(out var s) => [s],
         _ => [],

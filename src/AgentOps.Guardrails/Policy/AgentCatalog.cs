@@ -43,7 +43,10 @@ public sealed class AgentCatalog
         {
             yaml.Load(reader);
         }
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new InvalidDataException($"{file}: expected one AIAgent resource (a YAML mapping), found {(yaml.Documents.Count == 0 ? "an empty file" : "something else")}.");
+        }
         Require(file, Scalar(root, "apiVersion") == ApiVersion, $"apiVersion must be {ApiVersion}");
         Require(file, Scalar(root, "kind") == "AIAgent", "kind must be AIAgent");
         var name = Scalar(Map(root, "metadata", file), "name") ?? throw new InvalidDataException($"{file}: metadata.name is required.");

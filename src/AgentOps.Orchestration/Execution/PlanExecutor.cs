@@ -29,6 +29,15 @@ public sealed partial class PlanExecutor(
         ArgumentNullException.ThrowIfNull(run);
         var plan = PlanJson.Deserialize(run.PlanJson ?? throw new InvalidOperationException($"Run {run.Id} has no plan."));
         var state = RunState.FromJson(run.StepResultsJson);
+        // Approvals and the pull request describe the plan that was digested; a stored plan that no longer hashes
+        // to that digest was changed behind our back and must not run under the old approval.
+        if (PlanDigest.Compute(plan) != run.PlanDigest)
+        {
+            await audit.AppendAsync(new AuditEntry(run.Id, "agentops", [], "run/execute", run.PlanDigest ?? "-",
+                [new LayerDecision("L3.approval", Verdict.Deny, "approval.digest-mismatch", "the stored plan does not match its digest")], "refused"), cancellationToken).ConfigureAwait(false);
+            return await SaveAsync(run, state, RunStatus.Refused, run.NextStep,
+                $"refused: the stored plan no longer matches its digest {run.PlanDigest}; nothing more was run", cancellationToken).ConfigureAwait(false);
+        }
         journal.Restore(run.Id, state.Registered
             .Select(id => plan.Steps.First(s => s.Id == id))
             .Where(s => s.Compensation is not null)

@@ -13,6 +13,7 @@ public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAudit
     public async Task<RunRecord> ApproveAsync(string runId, string approver, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(approver);
+        approver = approver.Trim();
         var run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new ApprovalRefusedException("approval.run-unknown", $"There is no run '{runId}'.");
         if (run.Status != RunStatus.AwaitingApproval || run.PlanDigest is null)
@@ -23,7 +24,7 @@ public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAudit
         {
             throw new ApprovalRefusedException("approval.no-agent", $"'{approver}' is an agent identity; only humans approve.");
         }
-        if (string.Equals(approver, run.Requester, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(approver, run.Requester.Trim(), StringComparison.OrdinalIgnoreCase))
         {
             throw new ApprovalRefusedException("approval.no-self-approval", $"'{approver}' requested run {runId} and cannot approve it.");
         }

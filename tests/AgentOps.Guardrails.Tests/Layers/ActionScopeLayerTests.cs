@@ -116,7 +116,7 @@ public sealed class ActionScopeLayerTests
         Assert.Equal("limits.file-bytes", decision.Rule);
     }
 
-    [Fact(Skip = "BUG: limits.file-bytes compares string.Length (UTF-16 chars) with maxFileBytes, so multi-byte content passes at up to 3x the byte limit")]
+    [Fact]
     public async Task EvaluateAsync_MultiByteFileLargerThanLimitInBytes_DeniesFileBytes()
     {
         var sut = CreateSut();
@@ -129,7 +129,7 @@ public sealed class ActionScopeLayerTests
         Assert.Equal("limits.file-bytes", decision.Rule);
     }
 
-    [Theory(Skip = "BUG: ActionScopeLayer throws InvalidOperationException on a 'files' array of strings or with non-string content instead of denying; the exception escapes the pipeline")]
+    [Theory]
     [InlineData("[\"platform/a.yaml\"]")]
     [InlineData("[{\"path\":\"platform/a.yaml\",\"content\":42}]")]
     public async Task EvaluateAsync_FilesOfUnexpectedShape_DeniesInsteadOfThrowing(string files)

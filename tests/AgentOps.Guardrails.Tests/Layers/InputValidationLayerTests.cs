@@ -121,7 +121,7 @@ public sealed class InputValidationLayerTests
         Assert.Equal("secrets.aws-access-key", decision.Rule);
     }
 
-    [Fact(Skip = "BUG: InputValidationLayer screens only string values, so a secret or injection text used as a property name (e.g. a labels map key) is sent")]
+    [Fact]
     public async Task EvaluateAsync_SecretInPropertyName_DeniesWithSecretRule()
     {
         var sut = CreateSut();

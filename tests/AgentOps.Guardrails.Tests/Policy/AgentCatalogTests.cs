@@ -145,7 +145,7 @@ public sealed class AgentCatalogTests : IDisposable
         Assert.Equal(["reader"], sut.Agents.Select(a => a.Name));
     }
 
-    [Fact(Skip = "BUG: AgentCatalog.Load on an empty agents/*.yaml throws ArgumentOutOfRangeException (Documents[0]) without naming the file")]
+    [Fact]
     public void Load_EmptyFile_FailsNamingTheFile()
     {
         var file = Write("empty.yaml", string.Empty);
@@ -155,7 +155,7 @@ public sealed class AgentCatalogTests : IDisposable
         Assert.Contains(file, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG: AgentCatalog.Load on a YAML file whose root is a list throws InvalidCastException without naming the file")]
+    [Fact]
     public void Load_RootIsAList_FailsNamingTheFile()
     {
         var file = Write("list.yaml", "- apiVersion: platform.example.io/v1\n");

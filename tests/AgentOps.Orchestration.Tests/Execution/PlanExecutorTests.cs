@@ -235,7 +235,7 @@ public sealed class PlanExecutorTests : IAsyncLifetime
         Assert.Equal(["branch_create", "pull_request_open"], _harness.Tools.CalledTools);
     }
 
-    [Fact(Skip = "BUG: PlanExecutor never checks that run.PlanJson still hashes to run.PlanDigest, so a plan edited in the run store after approval runs under the old approval")]
+    [Fact]
     public async Task ExecuteAsync_PlanChangedAfterApproval_DoesNotRunTheChangedStep()
     {
         var sut = _harness.Executor;

@@ -84,7 +84,7 @@ public sealed class RunApproverTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<ArgumentException>(() => sut.ApproveAsync("run-1", approver));
     }
 
-    [Fact(Skip = "BUG: RunApprover compares approver and requester untrimmed, so 'alice@example.com ' approves her own run")]
+    [Fact]
     public async Task ApproveAsync_RequesterWithTrailingWhitespace_RefusesSelfApproval()
     {
         var sut = CreateSut();
