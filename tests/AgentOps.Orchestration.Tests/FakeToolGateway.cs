@@ -35,6 +35,14 @@ internal sealed class FakeToolGateway : IToolGateway
 
     public string ServerIdOf(string server) => ServerId(server);
 
+    public List<string> WarmedUp { get; } = [];
+
+    public Task WarmUpAsync(IEnumerable<string> servers, CancellationToken cancellationToken = default)
+    {
+        WarmedUp.AddRange(servers);
+        return Task.CompletedTask;
+    }
+
     public Task<ToolDescriptor?> DescribeAsync(string server, string tool, CancellationToken cancellationToken = default)
     {
         Described.Add(tool);

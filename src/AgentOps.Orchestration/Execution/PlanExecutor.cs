@@ -56,6 +56,7 @@ public sealed partial class PlanExecutor(
         }
 
         run = await SaveAsync(run, state, RunStatus.Running, run.NextStep, null, cancellationToken).ConfigureAwait(false);
+        await tools.WarmUpAsync(plan.Steps.Skip(run.NextStep).Select(s => s.Server), cancellationToken).ConfigureAwait(false);
         for (var index = run.NextStep; index < plan.Steps.Count; index++)
         {
             var step = plan.Steps[index];
@@ -107,6 +108,7 @@ public sealed partial class PlanExecutor(
     {
         ArgumentNullException.ThrowIfNull(plan);
         var stepAgent = agents.Get(options.StepAgent);
+        await tools.WarmUpAsync(plan.Steps.Select(s => s.Server), cancellationToken).ConfigureAwait(false);
         var decisions = new List<StepDecision>();
         foreach (var step in plan.Steps)
         {

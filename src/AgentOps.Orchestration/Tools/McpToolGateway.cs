@@ -20,6 +20,9 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
 
     public string ServerIdOf(string server) => Endpoint(server).ServerId;
 
+    public Task WarmUpAsync(IEnumerable<string> servers, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(servers.Distinct(StringComparer.Ordinal).Select(s => ConnectAsync(s, cancellationToken)));
+
     public async Task<ToolDescriptor?> DescribeAsync(string server, string tool, CancellationToken cancellationToken = default)
     {
         var connection = await ConnectAsync(server, cancellationToken).ConfigureAwait(false);
