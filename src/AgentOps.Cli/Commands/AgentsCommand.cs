@@ -9,7 +9,7 @@ internal static class AgentsCommand
     {
         var command = new Command("agents", "The agents and their ceilings");
         var list = new Command("list", "List the AIAgent specs");
-        list.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, (runtime, reply) =>
+        list.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, (runtime, reply) =>
         {
             var agents = runtime.Agents.Agents.OrderBy(a => a.Name, StringComparer.Ordinal).ToArray();
             reply.Data(agents.Select(a => new

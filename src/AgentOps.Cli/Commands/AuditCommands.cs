@@ -9,7 +9,7 @@ internal static class AuditCommands
     {
         var command = new Command("audit", "Check and export the tamper-evident audit log");
         var verify = new Command("verify", "Re-compute the hash chain; name the first record that was changed, deleted or moved");
-        verify.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        verify.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var result = await runtime.Audit.VerifyAsync(ct).ConfigureAwait(false);
             if (!result.Intact)
@@ -24,7 +24,7 @@ internal static class AuditCommands
         }));
 
         var export = new Command("export", "Write the audit log as JSON lines (for SIEM tools)");
-        export.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        export.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             await foreach (var line in runtime.Audit.ExportJsonLinesAsync(1, ct).ConfigureAwait(false))
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentOps.Cli.Output;
+using AgentOps.GitOps;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentOps.Cli.Commands;
@@ -17,4 +18,26 @@ internal sealed class CommandContext(IConfiguration configuration, TextWriter ou
         : Environment.UserName + "@localhost";
 
     public Task<AgentOpsRuntime> RuntimeAsync(CancellationToken cancellationToken) => AgentOpsRuntime.CreateAsync(configuration, cancellationToken);
+
+    /// <summary>
+    /// Runs one command against a fresh runtime; rule refusals and usage errors become clear messages and exit codes
+    /// (or an error object under --json) instead of stack traces.
+    /// </summary>
+    public async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken, Func<AgentOpsRuntime, Reply, Task<int>> action)
+    {
+        var reply = ReplyFor(parse);
+        try
+        {
+            await using var runtime = await RuntimeAsync(cancellationToken).ConfigureAwait(false);
+            return await action(runtime, reply).ConfigureAwait(false);
+        }
+        catch (ForgeRuleException ex)
+        {
+            return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
+        }
+        catch (ArgumentException ex)
+        {
+            return reply.Fail(ExitCodes.Usage, "usage", ex.Message);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AgentOps.Core;
-using AgentOps.GitOps;
 
 namespace AgentOps.Cli.Commands;
 
@@ -14,7 +13,7 @@ internal static class PullRequestCommands
 
         var state = new Option<string?>("--state") { Description = "open, merged or closed" };
         var list = new Command("list", "List pull requests, newest first") { state };
-        list.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        list.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             PullRequestState? filter = parse.GetValue(state) is { } s
                 ? Enum.TryParse<PullRequestState>(s, true, out var parsed) ? parsed : throw new ArgumentException($"'{s}' is not a state; use open, merged or closed.")
@@ -34,7 +33,7 @@ internal static class PullRequestCommands
 
         var number = new Argument<long>("number") { Description = "Pull request number" };
         var show = new Command("show", "Show one pull request with its description") { number };
-        show.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        show.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var repository = Repo(parse, repo, runtime);
             var pr = await runtime.Forge.GetAsync(repository, parse.GetValue(number), ct).ConfigureAwait(false);
@@ -53,7 +52,7 @@ internal static class PullRequestCommands
         }));
 
         var diff = new Command("diff", "Show the change a pull request makes") { number };
-        diff.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        diff.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var patch = await runtime.Forge.DiffAsync(Repo(parse, repo, runtime), parse.GetValue(number), ct).ConfigureAwait(false);
             reply.Data(new { number = parse.GetValue(number), diff = patch });
@@ -62,7 +61,7 @@ internal static class PullRequestCommands
         }));
 
         var approve = new Command("approve", "Approve a pull request (not your own; agents never can)") { number };
-        approve.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        approve.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var pr = await runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
             await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/approve",
@@ -73,7 +72,7 @@ internal static class PullRequestCommands
         }));
 
         var merge = new Command("merge", "Merge an approved pull request into its target branch") { number };
-        merge.SetAction((parse, ct) => RunAsync(context, parse, ct, async (runtime, reply) =>
+        merge.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var pr = await runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
             await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/merge",
@@ -89,25 +88,6 @@ internal static class PullRequestCommands
         command.Subcommands.Add(approve);
         command.Subcommands.Add(merge);
         return command;
-    }
-
-    internal static async Task<int> RunAsync(CommandContext context, ParseResult parse, CancellationToken cancellationToken,
-        Func<AgentOpsRuntime, Output.Reply, Task<int>> action)
-    {
-        var reply = context.ReplyFor(parse);
-        try
-        {
-            await using var runtime = await context.RuntimeAsync(cancellationToken).ConfigureAwait(false);
-            return await action(runtime, reply).ConfigureAwait(false);
-        }
-        catch (ForgeRuleException ex)
-        {
-            return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
-        }
-        catch (ArgumentException ex)
-        {
-            return reply.Fail(ExitCodes.Usage, "usage", ex.Message);
-        }
     }
 
     private static string Repo(ParseResult parse, Option<string?> repo, AgentOpsRuntime runtime) => parse.GetValue(repo) ?? runtime.Repository;

@@ -11,7 +11,7 @@ internal static class RunCommands
     {
         var command = new Command("runs", "Show what agents did and are doing");
         var list = new Command("list", "List runs, newest first");
-        list.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        list.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var runs = await runtime.Runs.ListAsync(100, ct).ConfigureAwait(false);
             reply.Data(runs.Select(Summary).ToArray());
@@ -28,7 +28,7 @@ internal static class RunCommands
 
         var id = new Argument<string>("run") { Description = "Run id" };
         var show = new Command("show", "Show one run: plan, guardrail decisions, results") { id };
-        show.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        show.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var run = await runtime.Runs.GetAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (run is null)
@@ -60,7 +60,7 @@ internal static class RunCommands
         }));
         var force = new Option<bool>("--force") { Description = "Roll back a run that is still marked running and was updated less than 10 minutes ago" };
         var rollback = new Command("rollback", "Undo a run that will not finish: run its registered compensations, newest first") { id, force };
-        rollback.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        rollback.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var run = await runtime.Runs.GetAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (run is null)
@@ -96,7 +96,7 @@ internal static class RunCommands
     {
         var id = new Argument<string>("run") { Description = "Run id waiting for approval" };
         var command = new Command("approve", "Approve a run paused before a critical step, and resume it") { id };
-        command.SetAction((parse, ct) => PullRequestCommands.RunAsync(context, parse, ct, async (runtime, reply) =>
+        command.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             try
             {
