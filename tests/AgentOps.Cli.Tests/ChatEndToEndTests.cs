@@ -117,7 +117,7 @@ public sealed class ChatEndToEndTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("crossplane/claim_render", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("scope git:write:repo/platform-gitops", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("scope git:files_write:repo/platform-gitops/branch/agentops/payments/payments-api-db", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("digest  sha256:", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("L1.input:allow  L2.scope:allow  L3.approval:allow  L5.rollback:allow", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Nothing was executed", result.Stdout, StringComparison.Ordinal);

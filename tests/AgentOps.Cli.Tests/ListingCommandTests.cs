@@ -18,7 +18,7 @@ public sealed class ListingCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         var agents = result.Json.AsArray().ToDictionary(a => a!["name"]!.GetValue<string>());
         Assert.Equal("spiffe://agentops.local/agent/infra-provisioner", agents["infra-provisioner"]!["id"]!.GetValue<string>());
-        Assert.Contains("git:write:repo/platform-gitops", agents["infra-provisioner"]!["rbacScope"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Contains("git:*:repo/platform-gitops/branch/agentops/*", agents["infra-provisioner"]!["rbacScope"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Empty(agents["planner"]!["mcpEndpoints"]!.AsObject());
     }
 

@@ -9,7 +9,7 @@ namespace AgentOps.Guardrails.Tests;
 internal static class TestPolicy
 {
     public const string Repo = "platform-gitops";
-    public const string WriteScope = "git:write:repo/platform-gitops";
+    public const string WriteScope = "git:write:repo/platform-gitops/branch/agentops/orders-db";
 
     public static string GuardrailsDirectory => Path.Combine(AppContext.BaseDirectory, "guardrails");
 

@@ -20,7 +20,7 @@ internal sealed class ExecutorHarness : IDisposable
     public const string Requester = "alice@example.com";
     public const string Approver = "bob@example.com";
     public const string Repo = "platform-gitops";
-    public const string WriteScope = "git:write:repo/platform-gitops";
+    public const string WriteScope = "git:write:repo/platform-gitops/branch/agentops/orders-db";
     public const string StepAgentId = "spiffe://agentops.local/agent/infra-provisioner";
     public const string PlannerId = "spiffe://agentops.local/agent/planner";
 

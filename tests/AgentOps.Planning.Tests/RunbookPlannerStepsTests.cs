@@ -7,11 +7,13 @@ namespace AgentOps.Planning.Tests;
 /// <summary>The rendered step list: a contract with the MCP tool servers and the executor.</summary>
 public sealed class RunbookPlannerStepsTests : IAsyncLifetime
 {
-    private const string GitScope = "git:write:repo/platform-gitops";
     private const string Branch = "agentops/payments/payments-api-db";
     private const string Folder = "teams/payments/databases/payments-api-db";
 
     private Plan _plan = null!;
+
+    // Each Git step's scope names its own tool and the run's branch, so one step's token is useless for any other.
+    private static string GitScope(string tool) => $"git:{tool}:repo/platform-gitops/branch/{Branch}";
 
     public async Task InitializeAsync()
     {
@@ -32,11 +34,11 @@ public sealed class RunbookPlannerStepsTests : IAsyncLifetime
             {
                 "render_claim crossplane/claim_render crossplane:render:skill/provision-database",
                 "validate_claim crossplane/claim_validate crossplane:validate:ns/payments",
-                $"create_branch git/branch_create {GitScope}",
-                $"write_files git/files_write {GitScope}",
-                $"commit git/commit {GitScope}",
-                $"push git/push {GitScope}",
-                $"open_pull_request git/pull_request_open {GitScope}",
+                $"create_branch git/branch_create {GitScope("branch_create")}",
+                $"write_files git/files_write {GitScope("files_write")}",
+                $"commit git/commit {GitScope("commit")}",
+                $"push git/push {GitScope("push")}",
+                $"open_pull_request git/pull_request_open {GitScope("pull_request_open")}",
             },
             sut);
         Assert.All(_plan.Steps, s => Assert.False(s.Critical));
@@ -79,7 +81,9 @@ public sealed class RunbookPlannerStepsTests : IAsyncLifetime
 
         Assert.Equal(new[] { "create_branch", "push", "open_pull_request" }, sut.Keys);
         Assert.Equal("branch_delete", sut["create_branch"].Tool);
-        Assert.Equal(GitScope, sut["create_branch"].Scope);
+        Assert.Equal(GitScope("branch_delete"), sut["create_branch"].Scope);
+        Assert.Equal(GitScope("pull_request_close"), sut["open_pull_request"].Scope);
+        Assert.Equal(Branch, (string?)sut["open_pull_request"].Arguments["branch"]);
         Assert.Equal(Branch, (string?)sut["create_branch"].Arguments["branch"]);
         Assert.Null(sut["create_branch"].Arguments["remote"]);
         Assert.Equal("branch_delete", sut["push"].Tool);

@@ -6,6 +6,7 @@ namespace AgentOps.Tools.Tests;
 public sealed class GitToolServerTests : IAsyncLifetime
 {
     private const string ServerId = "spiffe://agentops.local/tool/git";
+    private const string CreateScope = "git:branch_create:repo/platform-gitops/branch/agentops/test/one";
     private ToolServerFixture _sut = null!;
 
     public async Task InitializeAsync() => _sut = await ToolServerFixture.StartAsync("AgentOps.Tools.Git.dll", ServerId);
@@ -43,7 +44,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     [Fact]
     public async Task BranchCreate_ExpiredToken_Refused()
     {
-        var token = _sut.Token("git:write:repo/platform-gitops", mintedAt: TimeProvider.System.GetUtcNow().AddHours(-1));
+        var token = _sut.Token(CreateScope, mintedAt: TimeProvider.System.GetUtcNow().AddHours(-1));
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
@@ -54,7 +55,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     [Fact]
     public async Task BranchCreate_TokenForAnotherServer_Refused()
     {
-        var token = _sut.Token("git:write:repo/platform-gitops", audience: "spiffe://agentops.local/tool/crossplane");
+        var token = _sut.Token(CreateScope, audience: "spiffe://agentops.local/tool/crossplane");
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
@@ -65,7 +66,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     [Fact]
     public async Task BranchCreate_ScopeForAnotherRepository_Refused()
     {
-        var token = _sut.Token("git:write:repo/other-repo");
+        var token = _sut.Token("git:branch_create:repo/other-repo/branch/agentops/test/one");
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
@@ -74,9 +75,20 @@ public sealed class GitToolServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BranchCreate_ReadScopeOnly_Refused()
+    public async Task BranchCreate_TokenForAnotherTool_Refused()
     {
-        var token = _sut.Token("git:read:repo/platform-gitops");
+        var token = _sut.Token("git:commit:repo/platform-gitops/branch/agentops/test/one");
+
+        var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
+
+        Assert.True(result.IsError == true);
+        Assert.Contains("insufficient_scope", ToolServerFixture.Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BranchCreate_TokenForAnotherBranch_Refused()
+    {
+        var token = _sut.Token("git:branch_create:repo/platform-gitops/branch/agentops/test/other");
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), token);
 
@@ -87,7 +99,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     [Fact]
     public async Task BranchCreate_ForgedSignature_Refused()
     {
-        var token = _sut.Token("git:write:repo/platform-gitops");
+        var token = _sut.Token(CreateScope);
         var parts = token.Split('.');
         var forged = parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length);
 
@@ -100,7 +112,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     [Fact]
     public async Task BranchCreate_ValidToken_CreatesBranchAndReplayIsRefused()
     {
-        var token = _sut.Token("git:write:repo/platform-gitops");
+        var token = _sut.Token(CreateScope);
         await SeedForgeAsync();
 
         var first = await _sut.CallAsync("branch_create", BranchArgs(), token);
@@ -116,7 +128,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
     public async Task FilesWrite_PathOutsideAllowList_RefusedAndNothingWritten()
     {
         await SeedForgeAsync();
-        var create = await _sut.CallAsync("branch_create", BranchArgs(), _sut.Token("git:write:repo/platform-gitops"));
+        var create = await _sut.CallAsync("branch_create", BranchArgs(), _sut.Token(CreateScope));
         Assert.True(create.IsError != true, ToolServerFixture.Text(create));
 
         var result = await _sut.CallAsync("files_write", new Dictionary<string, object?>
@@ -128,7 +140,7 @@ public sealed class GitToolServerTests : IAsyncLifetime
                 new { path = "teams/payments/ok.yaml", content = "a: 1\n", mode = "create" },
                 new { path = "../../etc/passwd", content = "x", mode = "create" },
             }),
-        }, _sut.Token("git:write:repo/platform-gitops"));
+        }, _sut.Token("git:files_write:repo/platform-gitops/branch/agentops/test/one"));
 
         Assert.True(result.IsError == true);
         Assert.Contains("'..'", ToolServerFixture.Text(result), StringComparison.Ordinal);

@@ -15,7 +15,7 @@ namespace AgentOps.Tools.Tests;
 internal sealed class ToolServerFixture : IAsyncDisposable
 {
     public const string Human = "developer@example.com";
-    private static readonly AgentIdentity s_planner = new("spiffe://agentops.local/agent/planner", "autonomous", "runbook", "agentops", ScopeSet.Parse("git:write:repo/* git:read:repo/* crossplane:render:skill/* crossplane:validate:ns/* crossplane:read:xrds"));
+    private static readonly AgentIdentity s_planner = new("spiffe://agentops.local/agent/planner", "autonomous", "runbook", "agentops", ScopeSet.Parse("git:*:repo/* crossplane:render:skill/* crossplane:validate:ns/* crossplane:read:xrds"));
     private static readonly AgentIdentity s_stepAgent = s_planner with { Id = "spiffe://agentops.local/agent/infra-provisioner", AgentType = "domain_specific" };
 
     private readonly SigningKeyStore _keys;

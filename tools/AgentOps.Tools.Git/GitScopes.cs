@@ -4,21 +4,31 @@ using AgentOps.Tools.Hosting;
 
 namespace AgentOps.Tools.Git;
 
-/// <summary>Every Git tool acts on one repository: writes need <c>git:write:repo/&lt;name&gt;</c>, reads <c>git:read:repo/&lt;name&gt;</c>.</summary>
+/// <summary>
+/// A Git call needs a scope naming this very tool and what it touches: <c>git:&lt;tool&gt;:repo/&lt;repo&gt;/branch/&lt;branch&gt;</c>
+/// for branch work, <c>git:&lt;tool&gt;:repo/&lt;repo&gt;</c> for repository-wide reads. A token minted for <c>commit</c> on one
+/// branch therefore cannot close a pull request or delete another branch.
+/// </summary>
 internal sealed class GitScopes : IToolScopeResolver
 {
-    private static readonly HashSet<string> s_writes = ["branch_create", "files_write", "commit", "push", "branch_delete", "pull_request_open", "pull_request_close"];
-    private static readonly HashSet<string> s_reads = ["file_read", "pull_request_get", "pull_request_list"];
+    private static readonly HashSet<string> s_branchTools =
+        ["branch_create", "files_write", "file_read", "commit", "push", "branch_delete", "pull_request_open", "pull_request_close"];
+
+    private static readonly HashSet<string> s_repositoryTools = ["pull_request_get", "pull_request_list"];
 
     public Scope? RequiredScope(string toolName, IReadOnlyDictionary<string, JsonElement> arguments)
     {
-        var verb = s_writes.Contains(toolName) ? "write" : s_reads.Contains(toolName) ? "read" : null;
-        if (verb is null)
+        // A missing argument still yields a scope for "<missing>", which no real token names: deny, never widen.
+        var repo = "repo/" + Text(arguments, "repo");
+        if (s_branchTools.Contains(toolName))
         {
-            return null;
+            return new Scope("git", toolName, $"{repo}/branch/{Text(arguments, "branch")}");
         }
-        // A missing or odd repository name still needs a scope for *that* name, so it can never match a wildcard by accident.
-        var repo = arguments.TryGetValue("repo", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        return new Scope("git", verb, "repo/" + (string.IsNullOrWhiteSpace(repo) ? "<missing>" : repo));
+        return s_repositoryTools.Contains(toolName) ? new Scope("git", toolName, repo) : null;
     }
+
+    private static string Text(IReadOnlyDictionary<string, JsonElement> arguments, string name) =>
+        arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()!
+            : "<missing>";
 }

@@ -17,7 +17,7 @@ namespace AgentOps.Tools.Git;
 public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvider timeProvider)
 {
     [McpServerTool(Name = "branch_create", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Clone the repository and create a new branch from the base branch. Scope: git:write:repo/<repo>.")]
+    [Description("Clone the repository and create a new branch from the base branch. Scope: git:branch_create:repo/<repo>/branch/<branch>.")]
     public BranchResult BranchCreate(
         RequestContext<CallToolRequestParams> context,
         [Description("Repository name on the forge, e.g. platform-gitops")] string repo,
@@ -29,7 +29,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "files_write", Destructive = false, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Write files on a branch's workspace, inside the path allow-list. mode 'append' adds to the end of an existing file. Scope: git:write:repo/<repo>.")]
+    [Description("Write files on a branch's workspace, inside the path allow-list. mode 'append' adds to the end of an existing file. Scope: git:files_write:repo/<repo>/branch/<branch>.")]
     public FilesWritten FilesWrite(
         RequestContext<CallToolRequestParams> context,
         string repo,
@@ -52,7 +52,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "file_read", Destructive = false, Idempotent = true, ReadOnly = true, UseStructuredContent = true)]
-    [Description("Read a file from a branch's workspace. Scope: git:read:repo/<repo>.")]
+    [Description("Read a file from a branch's workspace, or from the forge when there is no workspace. Scope: git:file_read:repo/<repo>/branch/<branch>.")]
     public FileContent FileRead(RequestContext<CallToolRequestParams> context, string repo, string branch, string path)
     {
         _ = CallerCredential.From(context);
@@ -62,7 +62,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "commit", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Commit every change on the branch's workspace. Author: the calling agent; co-author: the human at the head of the delegation chain. Scope: git:write:repo/<repo>.")]
+    [Description("Commit every change on the branch's workspace. Author: the calling agent; co-author: the human at the head of the delegation chain. Scope: git:commit:repo/<repo>/branch/<branch>.")]
     public CommitResult Commit(RequestContext<CallToolRequestParams> context, string repo, string branch, string message)
     {
         var credential = CallerCredential.From(context);
@@ -72,7 +72,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "push", Destructive = false, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Push the branch to the forge. Scope: git:write:repo/<repo>.")]
+    [Description("Push the branch to the forge. Scope: git:push:repo/<repo>/branch/<branch>.")]
     public BranchResult Push(RequestContext<CallToolRequestParams> context, string repo, string branch)
     {
         _ = CallerCredential.From(context);
@@ -80,7 +80,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "branch_delete", Destructive = true, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Delete a branch's workspace and, with remote=true, the branch on the forge. main is protected. Scope: git:write:repo/<repo>.")]
+    [Description("Delete a branch's workspace and, with remote=true, the branch on the forge. main is protected. Scope: git:branch_delete:repo/<repo>/branch/<branch>.")]
     public BranchDeleted BranchDelete(RequestContext<CallToolRequestParams> context, string repo, string branch, bool remote = false)
     {
         _ = CallerCredential.From(context);
@@ -88,28 +88,34 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "pull_request_open", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Open a pull request from a pushed branch. It waits for a human reviewer. Scope: git:write:repo/<repo>.")]
+    [Description("Open a pull request from a pushed branch. It waits for a human reviewer. Scope: git:pull_request_open:repo/<repo>/branch/<branch>.")]
     public async Task<PullRequestSummary> PullRequestOpen(
         RequestContext<CallToolRequestParams> context, string repo, string branch, string title, string body, string @base = "main",
         CancellationToken cancellationToken = default)
     {
         var credential = CallerCredential.From(context);
-        var draft = new PullRequestDraft(repo, branch, @base, title, body, credential.Subject, credential.OriginalRequester, RunId: null);
+        var draft = new PullRequestDraft(repo, branch, @base, title, body, credential.Subject, credential.OriginalRequester, RunId: credential.ContextId);
         var pr = await GuardAsync(() => forge.OpenAsync(draft, cancellationToken)).ConfigureAwait(false);
         return Summary(pr);
     }
 
     [McpServerTool(Name = "pull_request_close", Destructive = true, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Close a pull request without merging. Scope: git:write:repo/<repo>.")]
-    public async Task<PullRequestSummary> PullRequestClose(RequestContext<CallToolRequestParams> context, string repo, long number, CancellationToken cancellationToken = default)
+    [Description("Close a pull request without merging. The branch must be the pull request's own: the scope is bound to it. Scope: git:pull_request_close:repo/<repo>/branch/<branch>.")]
+    public async Task<PullRequestSummary> PullRequestClose(RequestContext<CallToolRequestParams> context, string repo, string branch, long number, CancellationToken cancellationToken = default)
     {
         var credential = CallerCredential.From(context);
+        var existing = await forge.GetAsync(repo, number, cancellationToken).ConfigureAwait(false)
+            ?? throw new McpException($"There is no pull request #{number} in '{repo}'.");
+        if (existing.SourceBranch != branch)
+        {
+            throw new McpException($"Pull request #{number} is from branch '{existing.SourceBranch}', not '{branch}'; a token for one branch cannot close another's pull request.");
+        }
         var pr = await GuardAsync(() => forge.CloseAsync(repo, number, credential.Subject, cancellationToken)).ConfigureAwait(false);
         return Summary(pr);
     }
 
     [McpServerTool(Name = "pull_request_get", Destructive = false, Idempotent = true, ReadOnly = true, UseStructuredContent = true)]
-    [Description("Get one pull request. Scope: git:read:repo/<repo>.")]
+    [Description("Get one pull request. Scope: git:pull_request_get:repo/<repo>.")]
     public async Task<PullRequestSummary> PullRequestGet(RequestContext<CallToolRequestParams> context, string repo, long number, CancellationToken cancellationToken = default)
     {
         _ = CallerCredential.From(context);
@@ -119,7 +125,7 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
     }
 
     [McpServerTool(Name = "pull_request_list", Destructive = false, Idempotent = true, ReadOnly = true, UseStructuredContent = true)]
-    [Description("List pull requests of a repository, newest first. Scope: git:read:repo/<repo>.")]
+    [Description("List pull requests of a repository, newest first. Scope: git:pull_request_list:repo/<repo>.")]
     public async Task<PullRequestList> PullRequestList(RequestContext<CallToolRequestParams> context, string repo, string? state = null, CancellationToken cancellationToken = default)
     {
         _ = CallerCredential.From(context);

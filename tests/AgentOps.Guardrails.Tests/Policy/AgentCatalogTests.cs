@@ -50,9 +50,10 @@ public sealed class AgentCatalogTests : IDisposable
         Assert.True(agent.MayCall("git", "pull_request_open"));
         Assert.True(agent.MayCall("crossplane", "claim_render"));
         Assert.False(agent.MayCall("git", "pull_request_merge"));
-        Assert.True(agent.RbacScope.Covers(Scope.Parse("git:write:repo/platform-gitops")));
+        Assert.True(agent.RbacScope.Covers(Scope.Parse("git:commit:repo/platform-gitops/branch/agentops/payments/orders-db")));
         Assert.True(agent.RbacScope.Covers(Scope.Parse("crossplane:validate:ns/payments")));
-        Assert.False(agent.RbacScope.Covers(Scope.Parse("git:write:repo/other")));
+        Assert.False(agent.RbacScope.Covers(Scope.Parse("git:commit:repo/platform-gitops/branch/main")));
+        Assert.False(agent.RbacScope.Covers(Scope.Parse("git:commit:repo/other/branch/agentops/x")));
     }
 
     [Fact]

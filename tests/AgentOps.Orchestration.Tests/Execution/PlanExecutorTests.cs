@@ -338,8 +338,8 @@ public sealed class PlanExecutorTests : IAsyncLifetime
     {
         var sut = _harness.Executor;
         var plan = ExecutorHarness.Plan(
-            new PlanStep("read", "git", "file_read", new JsonObject { ["repo"] = ExecutorHarness.Repo, ["path"] = "README.md" },
-                "git:read:repo/platform-gitops", "read the readme"));
+            new PlanStep("read", "git", "file_read", new JsonObject { ["repo"] = ExecutorHarness.Repo, ["branch"] = "agentops/orders-db", ["path"] = "README.md" },
+                "git:file_read:repo/platform-gitops/branch/agentops/orders-db", "read the readme"));
         var run = await _harness.CreateRunAsync(plan);
 
         var result = await sut.ExecuteAsync(run);
@@ -347,7 +347,7 @@ public sealed class PlanExecutorTests : IAsyncLifetime
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Null(result.PullRequestId);
         Assert.Equal("all steps completed", result.Message);
-        Assert.Equal("git:read:repo/platform-gitops", _harness.Verify(Assert.Single(_harness.Tools.Calls).Credential).Credential?.Scope.ToString());
+        Assert.Equal("git:file_read:repo/platform-gitops/branch/agentops/orders-db", _harness.Verify(Assert.Single(_harness.Tools.Calls).Credential).Credential?.Scope.ToString());
     }
 
     [Fact]
