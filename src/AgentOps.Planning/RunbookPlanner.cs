@@ -47,6 +47,12 @@ public sealed class RunbookPlanner(SkillCatalog catalog, PlanningPolicy policy) 
             return new PlanningOutcome.NeedsInput("", new Dictionary<string, string>(), ["skill"], $"The request could mean {string.Join(" or ", tied)}; which one?");
         }
         var reader = candidates[0].Reader;
+        // A requirement the skill cannot honour is refused before anything is read: planning without it would be a silent guess.
+        var unsupported = reader.FindUnsupported(text);
+        if (unsupported.Count > 0)
+        {
+            return RequirementRefusal.Write(reader.Skill, unsupported);
+        }
         return new PlanResolution(reader.Skill, policy, goal, text, reader.Read(text)).Resolve();
     }
 

@@ -142,6 +142,60 @@ public sealed class RunbookPlannerOutcomeTests
     }
 
     [Fact]
+    public async Task PlanAsync_AreaWordAndRegionOutsideIt_QuestionNamesBothWithTheWordUsed()
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("postgres for orders-api in eu and us-east-1 small daily"));
+
+        var sut = Assert.IsType<PlanningOutcome.NeedsInput>(outcome);
+        Assert.Equal(["region"], sut.Missing);
+        Assert.Contains("The request names eu-west-1 (from 'eu') and us-east-1; which one?", sut.Question, StringComparison.Ordinal);
+        Assert.False(sut.Parameters.ContainsKey("region"));
+    }
+
+    [Fact]
+    public async Task PlanAsync_SynonymDisagreesWithRegionId_QuestionNamesBoth()
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("postgres for orders-api, small, frankfurt, eu-west-1, daily"));
+
+        var sut = Assert.IsType<PlanningOutcome.NeedsInput>(outcome);
+        Assert.Contains("The request names eu-central-1 (from 'frankfurt') and eu-west-1; which one?", sut.Question, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlanAsync_ReadReplicas_RefusalQuotesTheWordsAndSaysWhatToDo()
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("postgres for orders-api, small, eu, daily, with 3 read replicas"));
+
+        var sut = Assert.IsType<PlanningOutcome.Refused>(outcome);
+        Assert.Equal(PlanningRules.RequirementsUnsupported, sut.Rule);
+        Assert.Contains("'3 read replicas'", sut.Reason, StringComparison.Ordinal);
+        Assert.Contains("single instance", sut.Reason, StringComparison.Ordinal);
+        Assert.Contains("Ask the platform team, or drop the requirement.", sut.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlanAsync_SeveralUnsupportedRequirements_RefusalNamesEveryOne()
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("postgres 16 for orders-api, small, eu, daily, with point-in-time recovery"));
+
+        var sut = Assert.IsType<PlanningOutcome.Refused>(outcome);
+        Assert.Contains("'postgres 16'", sut.Reason, StringComparison.Ordinal);
+        Assert.Contains("'point-in-time recovery'", sut.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlanAsync_DeleteAlongsideUnsupportedRequirement_RefusedAsDifferentIntent()
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("postgres for orders-api, small, eu, daily, with 2 replicas, and delete the orders-db database"));
+
+        var sut = Assert.IsType<PlanningOutcome.Refused>(outcome);
+        Assert.Equal(PlanningRules.IntentUnsupportedAction, sut.Rule);
+        Assert.StartsWith("The request asks to 'delete the orders-db database'", sut.Reason, StringComparison.Ordinal);
+        Assert.Contains("Deleting a database is not something this skill does", sut.Reason, StringComparison.Ordinal);
+        Assert.Contains("'2 replicas'", sut.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlanAsync_UnsupportedEngine_QuestionSaysWhy()
     {
         var outcome = await _sut.PlanAsync(RepositoryFiles.Goal("mariadb for payments-api, small, eu, daily"));

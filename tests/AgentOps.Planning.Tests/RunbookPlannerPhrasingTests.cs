@@ -39,6 +39,16 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "postgres, not mysql, for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
         { Bob, "my namespace is billing; postgres for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "billing" },
         { Developer, "DATABASE: Postgres / Size: Medium / Region: EU-Central-1 / Backups: Weekly / Service: audit-log", "postgresql", "medium", "eu-central-1", "weekly", "audit-log", "payments" },
+        // An area word next to a region inside the area only qualifies it; a synonym that agrees with the id is no conflict.
+        { Developer, "postgres for orders-api, small, Europe, Frankfurt, daily", "postgresql", "small", "eu-central-1", "daily", "orders-api", "payments" },
+        { Developer, "postgres for orders-api, small, in the EU (eu-central-1), daily", "postgresql", "small", "eu-central-1", "daily", "orders-api", "payments" },
+        { Developer, "postgres for orders-api, small, Ireland (eu-west-1), daily", "postgresql", "small", "eu-west-1", "daily", "orders-api", "payments" },
+        // Near misses of unsupported requirements: ruled out, part of a name, or a storage amount rather than a version.
+        { Developer, "postgres for orders-api, small, eu, daily, no read replicas needed", "postgresql", "small", "eu-west-1", "daily", "orders-api", "payments" },
+        { Developer, "postgres for orders-api, small, eu, daily, not publicly accessible", "postgresql", "small", "eu-west-1", "daily", "orders-api", "payments" },
+        { Developer, "small postgres 20 GB for orders-api in eu, daily", "postgresql", "small", "eu-west-1", "daily", "orders-api", "payments" },
+        { Developer, "mysql for public-site-api, small, eu, daily", "mysql", "small", "eu-west-1", "daily", "public-site-api", "payments" },
+        { Developer, "postgres for replica-sync, small, eu, daily, standard configuration", "postgresql", "small", "eu-west-1", "daily", "replica-sync", "payments" },
     };
 
     public static TheoryData<string, string, string> Incomplete => new()
@@ -56,6 +66,11 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "can my team get a postgres? service x, small, eu, daily", "service" },
         { Developer, "postgres for payments-api, small, eu-west-1 or eu-central-1, daily backups", "region" },
         { Developer, "not redis: a small db for payments-api, eu, daily", "engine" },
+        // A synonym that points to a different region than an id is a conflict, not a qualifier.
+        { Developer, "postgres for orders-api in eu and us-east-1 small daily", "region" },
+        { Developer, "postgres for orders-api, small, us-east-1, in the EU, daily", "region" },
+        { Developer, "postgres for orders-api, small, ireland, eu-central-1, daily", "region" },
+        { Developer, "postgres for orders-api, small, eu-west, eu-west-2, daily", "region" },
     };
 
     public static TheoryData<string, string, string> Refusable => new()
@@ -71,6 +86,18 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "small postgres with 500GB for payments-api in eu, daily", PlanningRules.ParametersConsistent },
         { Carol, "large postgres with 1.5 tb for analytics-etl in eu, daily", PlanningRules.ParametersConsistent },
         { Developer, "postgres for payments-api in namespace sandbox, small, eu, daily", PlanningRules.TeamsKnown },
+        { Developer, "postgres for orders-api, small, eu, daily, with 3 read replicas and multi-az high availability", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, encrypted with our own KMS key", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres 16 for orders-api, small, eu, daily", PlanningRules.RequirementsUnsupported },
+        { Developer, "a MySQL 8.0 db for orders-api, small, eu, daily", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, with point-in-time recovery", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, with public internet access", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, with the pgvector extension", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, max_connections=500", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, backups with 7 days retention", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, with 16 GB of RAM", PlanningRules.RequirementsUnsupported },
+        { Developer, "postgres for orders-api, small, eu, daily, and delete the orders-db database", PlanningRules.IntentUnsupportedAction },
+        { Developer, "please drop the old reporting database", PlanningRules.IntentUnsupportedAction },
         { Developer, "deploy kafka", PlanningRules.IntentUnknown },
         { Developer, "make me a sandwich", PlanningRules.IntentUnknown },
         { Developer, "", PlanningRules.RequestEmpty },

@@ -47,6 +47,20 @@ public sealed class SkillCatalogTests
     }
 
     [Fact]
+    public void Load_RepositoryCatalogue_ReadsRegionAreasAndUnsupportedRequirements()
+    {
+        var sut = RepositoryFiles.ProvisionDatabase;
+
+        var area = Assert.Single(sut.FindParameter("region")!.Areas);
+        Assert.Equal(("eu", "eu-", "eu-west-1"), (area.Name, area.Prefix, area.Default));
+        Assert.Equal(["eu", "europe", "eu region", "european union"], area.Words);
+        Assert.Equal(
+            ["replicas", "engine-version", "encryption", "delete", "compute", "point-in-time-recovery", "backup-retention", "public-access", "custom-configuration"],
+            sut.UnsupportedRequirements.Select(r => r.Id));
+        Assert.Equal(["delete"], sut.UnsupportedRequirements.Where(r => r.Kind == UnsupportedRequirementKind.Action).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task Load_ExampleRequests_AllBecomePlans()
     {
         var planner = RepositoryFiles.CreatePlanner();
@@ -70,6 +84,16 @@ public sealed class SkillCatalogTests
     [InlineData("      - '\\bns\\s+(?<value>[a-z][a-z0-9-]*)'", "      - '\\bns\\s+(?<value>[a-z'", "not a valid regular expression")]
     [InlineData("    storageGb: 100\n", "    storageGb: lots\n", "line ")]
     [InlineData("      large: [large,", "      huge: [large,", "must list exactly the values of parameter 'size'")]
+    [InlineData("  - id: replicas\n", "  - id: replicas\n    severity: high\n", "Property 'severity' not found")]
+    [InlineData("  - id: replicas\n    pattern: '", "  - id: replicas\n    pattern: '(unclosed|", "unsupportedRequirements 'replicas': pattern '(unclosed|")]
+    [InlineData("  - id: replicas\n    pattern: '", "  - id: replicas\n    pattern: '(?:x)?|", "matches an empty request")]
+    [InlineData("    kind: action\n", "    kind: intent\n", "kind must be 'requirement' or 'action', not 'intent'")]
+    [InlineData("  - id: encryption\n", "  - id: replicas\n", "unsupportedRequirements: 'replicas' appears more than once")]
+    [InlineData("  - id: encryption\n", "  - id: Encryption\n", "id must be lower-case words")]
+    [InlineData("        prefix: eu-\n", "        prefix: eu-\n        region: eu\n", "Property 'region' not found")]
+    [InlineData("        prefix: eu-\n", "        prefix: us-\n", "default 'eu-west-1' does not start with the prefix 'us-'")]
+    [InlineData("        default: eu-west-1\n", "        default: eu-west-9\n", "area 'eu': default 'eu-west-9' is not one of the values")]
+    [InlineData("        words: [eu, europe,", "        words: [eu, ireland, europe,", "word 'ireland' is already a synonym of 'eu-west-1'")]
     public void Load_BrokenSkillFile_FailsNamingFileAndProblem(string original, string broken, string expected)
     {
         using var folder = new TempDirectory();

@@ -5,6 +5,7 @@ namespace AgentOps.Planning;
 /// them from free text, and the step template that becomes a plan. Both planners share it.
 /// </summary>
 /// <param name="ClaimTemplate">The raw claim template with <c>${param.*}</c> placeholders, or null when the skill renders no claim.</param>
+/// <param name="UnsupportedRequirements">What a request may ask for that the skill recognises but cannot honour; such a request is refused.</param>
 public sealed record Skill(
     string Name,
     string Description,
@@ -15,7 +16,8 @@ public sealed record Skill(
     IReadOnlyList<DerivedParameter> Derived,
     string Summary,
     string? ClaimTemplate,
-    IReadOnlyList<StepTemplate> Steps)
+    IReadOnlyList<StepTemplate> Steps,
+    IReadOnlyList<UnsupportedRequirement> UnsupportedRequirements)
 {
     public SkillParameter? FindParameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));

@@ -9,6 +9,7 @@ namespace AgentOps.Planning;
 /// <param name="LiteralPattern">A regular expression for values taken as written (e.g. region ids), even when not listed in <see cref="Values"/>.</param>
 /// <param name="Pattern">The regular expression a text value must match as a whole.</param>
 /// <param name="Cues">Regular expressions with a <c>value</c> group that find the value in the request.</param>
+/// <param name="Areas">Words that name a group of values (e.g. "EU" for every <c>eu-*</c> region) rather than one value.</param>
 public sealed record SkillParameter(
     string Name,
     SkillParameterKind Kind,
@@ -22,7 +23,8 @@ public sealed record SkillParameter(
     IReadOnlyList<string> Cues,
     IReadOnlyList<string> StopWords,
     ParameterPolicy Policy,
-    ParameterDefault Default)
+    ParameterDefault Default,
+    IReadOnlyList<ChoiceArea> Areas)
 {
     /// <summary>The extra plan parameter that records where a defaulted value came from.</summary>
     public string SourceName => Name + "_source";

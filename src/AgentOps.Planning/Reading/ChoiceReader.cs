@@ -2,16 +2,27 @@ using System.Text.RegularExpressions;
 
 namespace AgentOps.Planning.Reading;
 
-/// <summary>Reads a choice parameter: literal ids first (e.g. "eu-west-1"), then synonyms, then unsupported words.</summary>
+/// <summary>
+/// Reads a choice parameter from literal ids ("eu-west-1"), synonyms ("frankfurt") and area words ("EU").
+/// Nothing the request names is dropped: an area word that qualifies a value inside its area adds nothing,
+/// and every other value is kept, so "eu and us-east-1" reads as two values and the planner asks which one.
+/// </summary>
 internal sealed class ChoiceReader : IParameterReader
 {
     private readonly PhraseMatcher _values;
     private readonly PhraseMatcher _unsupported;
+    private readonly Dictionary<string, ChoiceArea> _areaWords;
 
     public ChoiceReader(SkillParameter parameter)
     {
         Parameter = parameter;
-        _values = new PhraseMatcher(parameter.Values.SelectMany(v => v.Synonyms.Append(v.Value).Select(s => (s, v.Value))));
+        // An area word is read as its area's default first; Read then decides whether it only qualifies another value.
+        _values = new PhraseMatcher(parameter.Values
+            .SelectMany(v => v.Synonyms.Append(v.Value).Select(s => (s, v.Value)))
+            .Concat(parameter.Areas.SelectMany(a => a.Words.Select(w => (w, a.Default)))));
+        _areaWords = parameter.Areas
+            .SelectMany(a => a.Words.Select(w => (Word: RequestText.Normalize(w), Area: a)))
+            .ToDictionary(x => x.Word, x => x.Area, StringComparer.Ordinal);
         _unsupported = new PhraseMatcher(parameter.Unsupported.Keys.Select(k => (k, k)));
         Literal = parameter.LiteralPattern is null
             ? null
@@ -26,41 +37,60 @@ internal sealed class ChoiceReader : IParameterReader
     public ParameterReading Read(RequestText text)
     {
         var notes = new List<string>();
-        var literals = new List<string>();
+        var named = new List<ChoiceMention>();
         if (Literal is not null)
         {
             var current = text.Current;
             foreach (Match match in Literal.Matches(current))
             {
-                Take(text, current, new PhraseMatch(match.Value, match.Value, match.Index, match.Length), literals, notes);
+                Take(text, current, new PhraseMatch(match.Value, match.Value, match.Index, match.Length), named, notes);
             }
         }
-        var synonyms = new List<string>();
         var remaining = text.Current;
         foreach (var match in _values.Matches(remaining))
         {
-            Take(text, remaining, match, synonyms, notes);
+            Take(text, remaining, match, named, notes);
         }
         foreach (var match in _unsupported.Matches(text.Current))
         {
             notes.Add($"\"{match.Text}\": {Parameter.Unsupported[match.Key]}");
             text.SetAside(match.Index, match.Length);
         }
-        // An id is the most precise thing a requester can write: "EU, eu-central-1" means eu-central-1.
-        var values = literals.Count > 0 ? literals : synonyms;
-        return new ParameterReading(Parameter.Name, values.Distinct(StringComparer.Ordinal).ToList(), notes.Distinct(StringComparer.Ordinal).ToList());
+        // "EU region eu-central-1" names one region; "eu and us-east-1" names two, and neither may be dropped silently.
+        var kept = named
+            .Where(m => m.Area is not { } area || !named.Any(o => o.Area is null && area.Covers(o.Value)))
+            .OrderBy(m => m.Index)
+            .ToList();
+        var values = kept.Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
+        return new ParameterReading(Parameter.Name, values, notes.Distinct(StringComparer.Ordinal).ToList(), values.Select(v => Describe(v, kept)).ToList());
     }
 
-    private static void Take(RequestText text, string current, PhraseMatch match, List<string> values, List<string> notes)
+    private void Take(RequestText text, string current, PhraseMatch match, List<ChoiceMention> named, List<string> notes)
     {
+        var word = string.Join(' ', match.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var area = _areaWords.GetValueOrDefault(word);
         if (RequestText.IsNegated(current, match.Index))
         {
-            notes.Add($"The request rules out {match.Key}.");
+            notes.Add($"The request rules out {area?.Name ?? match.Key}.");
         }
         else
         {
-            values.Add(match.Key);
+            named.Add(new ChoiceMention(match.Key, word, match.Index, area));
         }
         text.SetAside(match.Index, match.Length);
+    }
+
+    /// <summary>
+    /// A value with the words that named it, when the mapping is not obvious: always for area words ("eu" means
+    /// eu-west-1 only by default) and for ids named by a synonym ("frankfurt"). Engines and sizes stay bare.
+    /// </summary>
+    private string Describe(string value, IEnumerable<ChoiceMention> mentions)
+    {
+        var words = mentions
+            .Where(m => string.Equals(m.Value, value, StringComparison.Ordinal) && !string.Equals(m.Word, value, StringComparison.Ordinal) && (m.Area is not null || Literal is not null))
+            .Select(m => $"'{m.Word}'")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return words.Count == 0 ? value : $"{value} (from {string.Join(", ", words)})";
     }
 }

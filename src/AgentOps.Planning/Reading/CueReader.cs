@@ -48,6 +48,7 @@ internal sealed class CueReader(SkillParameter parameter, IReadOnlyList<Regex> r
         {
             text.SetAside(group.Index, group.Length);
         }
-        return new ParameterReading(Parameter.Name, values.Distinct(StringComparer.Ordinal).ToList(), notes.Distinct(StringComparer.Ordinal).ToList());
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        return new ParameterReading(Parameter.Name, distinct, notes.Distinct(StringComparer.Ordinal).ToList(), distinct);
     }
 }

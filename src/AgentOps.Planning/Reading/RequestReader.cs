@@ -12,10 +12,12 @@ internal sealed class RequestReader
 
     private readonly PhraseMatcher _triggers;
     private readonly IReadOnlyList<IParameterReader> _readers;
+    private readonly RequirementScreen _requirements;
 
     public RequestReader(Skill skill)
     {
         Skill = skill;
+        _requirements = new RequirementScreen(skill.UnsupportedRequirements);
         _triggers = new PhraseMatcher(skill.Triggers.Select(t => (t, t)));
         var choices = skill.Parameters.Where(p => p.Kind == SkillParameterKind.Choice).Select(p => new ChoiceReader(p)).ToList();
         var reserved = choices.Where(c => c.Literal is not null).Select(c => c.Literal!).ToList();
@@ -30,6 +32,9 @@ internal sealed class RequestReader
 
     /// <summary>How many distinct trigger words the request contains; zero means the skill does not apply.</summary>
     public int Score(RequestText text) => _triggers.Matches(text.Current).Select(m => m.Key).Distinct(StringComparer.Ordinal).Count();
+
+    /// <summary>What the request asks for that the skill recognises but cannot honour; read before any parameter takes words.</summary>
+    public IReadOnlyList<RequirementMatch> FindUnsupported(RequestText text) => _requirements.Find(text);
 
     public IReadOnlyDictionary<string, ParameterReading> Read(RequestText text) =>
         _readers.Select(r => r.Read(text)).ToDictionary(r => r.Name, StringComparer.Ordinal);

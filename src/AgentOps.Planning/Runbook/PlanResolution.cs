@@ -68,7 +68,7 @@ internal sealed class PlanResolution(Skill skill, PlanningPolicy policy, Goal go
         }
         if (values.Count > 1)
         {
-            Ask(parameter.Name, [$"The request names {string.Join(" and ", values)}; which one?", .. reading.Notes]);
+            Ask(parameter.Name, [$"The request names {string.Join(" and ", reading.Mentions)}; which one?", .. reading.Notes]);
             return null;
         }
         var value = values[0];

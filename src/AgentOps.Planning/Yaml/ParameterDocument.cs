@@ -9,6 +9,7 @@ internal sealed class ParameterDocument
     public List<string>? Examples { get; set; }
     public Dictionary<string, List<string>>? Values { get; set; }
     public Dictionary<string, string>? Unsupported { get; set; }
+    public Dictionary<string, AreaDocument?>? Areas { get; set; }
     public string? LiteralPattern { get; set; }
     public string? Pattern { get; set; }
     public List<string>? Cues { get; set; }

@@ -8,6 +8,7 @@ internal sealed class SkillDocument
     public List<string>? Triggers { get; set; }
     public List<string>? Examples { get; set; }
     public List<ParameterDocument>? Parameters { get; set; }
+    public List<UnsupportedRequirementDocument?>? UnsupportedRequirements { get; set; }
     public StorageDocument? Storage { get; set; }
     public List<DerivedDocument>? Derived { get; set; }
     public string? Summary { get; set; }

@@ -38,7 +38,8 @@ internal sealed partial class SkillMapper(string path)
             (document.Derived ?? []).Select(MapDerived).ToList(),
             Require(document.Summary, "summary").Trim(),
             document.ClaimTemplate,
-            steps);
+            steps,
+            MapRequirements(document.UnsupportedRequirements));
     }
 
     private SkillParameter MapParameter(ParameterDocument document, int index)
@@ -96,7 +97,8 @@ internal sealed partial class SkillMapper(string path)
             cues,
             document.StopWords ?? [],
             policy,
-            fallback);
+            fallback,
+            MapAreas(document.Areas, kind, values, at));
     }
 
     private SkillStorage MapStorage(StorageDocument document)
