@@ -23,8 +23,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     private readonly McpToolGateway _gateway;
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
-        ChatWorkflow workflow, RunApprover approver, PlanExecutor executor, McpToolGateway gateway, string repository)
+        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, PlanExecutor executor, McpToolGateway gateway, string repository)
     {
+        Rollback = rollback;
         Executor = executor;
         Paths = paths;
         Audit = audit;
@@ -53,6 +54,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
 
     public PlanExecutor Executor { get; }
 
+    public RunRollback Rollback { get; }
+
     public string Repository { get; }
 
     public static async Task<AgentOpsRuntime> CreateAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
@@ -64,7 +67,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var database = await SqliteDatabase.OpenAsync(Path.Combine(paths.DataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
         var audit = new SqliteAuditLog(database, time);
         var runs = new SqliteRunStore(database);
-        var forge = new LocalForge(Path.Combine(paths.DataDirectory, "forge"), new SqlitePullRequestStore(database), time);
+        var pullRequests = new SqlitePullRequestStore(database);
+        var forge = new LocalForge(Path.Combine(paths.DataDirectory, "forge"), pullRequests, time);
         forge.EnsureRepository(repository);
 
         var keys = SigningKeyStore.OpenOrCreate(Path.Combine(paths.DataDirectory, "keys"), time);
@@ -85,8 +89,20 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, executor, gateway, repository);
+        var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, executor, gateway, repository);
     }
 
-    public ValueTask DisposeAsync() => _gateway.DisposeAsync();
+    public AuditCheckpointFile Checkpoint => new(Path.Combine(Paths.DataDirectory, "audit-head.json"));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.DisposeAsync().ConfigureAwait(false);
+        // Move the checkpoint forward after every command, so a later deletion of the newest records is detectable.
+        var verification = await Audit.VerifyAsync().ConfigureAwait(false);
+        if (verification.Intact)
+        {
+            Checkpoint.Advance(await Audit.CheckpointAsync().ConfigureAwait(false));
+        }
+    }
 }

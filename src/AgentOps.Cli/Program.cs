@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AgentOps.Cli;
 using AgentOps.Cli.Commands;
 using Microsoft.Extensions.Configuration;
 
@@ -21,4 +22,16 @@ root.Subcommands.Add(RunCommands.CreateApprove(context));
 root.Subcommands.Add(AuditCommands.Create(context));
 root.Subcommands.Add(AgentsCommand.Create(context));
 
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+{
+    // Usage errors get the documented exit code 2, and an error object under --json, like every other failure.
+    var message = string.Join("; ", parse.Errors.Select(e => e.Message));
+    var reply = new AgentOps.Cli.Output.Reply(Console.Out, Console.Error, args.Contains("--json"));
+    if (!reply.Json)
+    {
+        Console.Error.WriteLine("Run 'agentops --help' (or add --help after a verb) for usage.");
+    }
+    return reply.Fail(ExitCodes.Usage, "usage", message);
+}
+return await parse.InvokeAsync();

@@ -120,6 +120,12 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         var target = repo.Branches[pr.TargetBranch]?.Tip ?? throw new ForgeRuleException("forge.pull-request.branch-missing", $"Target branch '{pr.TargetBranch}' is gone.");
         var head = repo.Branches[pr.SourceBranch]?.Tip ?? throw new ForgeRuleException("forge.pull-request.branch-missing", $"Branch '{pr.SourceBranch}' is gone.");
         var result = repo.ObjectDatabase.MergeCommits(target, head, new MergeTreeOptions());
+        if (result.Status != MergeTreeStatus.Succeeded && result.Conflicts.All(c => IsAppendOnly(c.Ours?.Path ?? c.Theirs?.Path)))
+        {
+            // Team inventories are append-only lists that every pull request of a team adds to; two such additions
+            // are both wanted, so they merge as a union instead of blocking the second pull request.
+            result = repo.ObjectDatabase.MergeCommits(target, head, new MergeTreeOptions { MergeFileFavor = MergeFileFavor.Union });
+        }
         if (result.Status != MergeTreeStatus.Succeeded)
         {
             throw new ForgeRuleException("forge.merge.conflict", $"Pull request #{pr.Number} conflicts with {pr.TargetBranch} in {result.Conflicts.Count()} file(s); rebase it first.");
@@ -130,6 +136,8 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         repo.Refs.UpdateTarget(repo.Refs["refs/heads/" + pr.TargetBranch], commit.Id, $"merge pull request #{pr.Number}");
         return commit.Sha;
     }
+
+    private static bool IsAppendOnly(string? path) => path is not null && path.EndsWith("/inventory.yaml", StringComparison.Ordinal);
 
     private async Task<PullRequestRecord> RequireAsync(string repository, long number, CancellationToken cancellationToken) =>
         await store.GetAsync(repository, number, cancellationToken).ConfigureAwait(false)

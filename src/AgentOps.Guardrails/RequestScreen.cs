@@ -7,6 +7,9 @@ public sealed class RequestScreen(TextScreen screen)
 {
     public const string LayerName = "L1.input";
 
+    /// <summary>The request as it may be stored and shown: secret-looking values replaced by <c>[REDACTED:&lt;rule&gt;]</c>.</summary>
+    public string Redact(string request) => screen.Redact(request);
+
     public LayerDecision Screen(string request)
     {
         if (string.IsNullOrWhiteSpace(request))

@@ -42,7 +42,7 @@ public sealed class ApprovalEndToEndTests : IDisposable
         var approved = await _sut.RunAsync("approve", runId, "--as", "bob@example.com", "--json");
         Assert.True(approved.ExitCode == 0, approved.ToString());
         Assert.Equal("AwaitingReview", approved.Json["status"]!.GetValue<string>());
-        Assert.Equal("1", approved.Json["pullRequest"]!.GetValue<string>());
+        Assert.Equal(1, approved.Json["pullRequest"]!.GetValue<long>());
 
         var again = await _sut.RunAsync("approve", runId, "--as", "bob@example.com", "--json");
         Assert.Equal(3, again.ExitCode);

@@ -37,6 +37,24 @@ public sealed class AuditEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditVerify_NewestRecordsDeleted_ReportsTruncationAgainstCheckpoint()
+    {
+        var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest);
+        Assert.True(chat.ExitCode == 0, chat.ToString());
+        var last = _forge.AuditRows().Max(r => r.Sequence);
+        Assert.True(File.Exists(Path.Combine(_data.Path, "audit-head.json")));
+
+        // Deleting the tail leaves a chain that is internally consistent; only the checkpoint outside the database shows it.
+        _forge.Execute($"DELETE FROM audit_log WHERE sequence >= {last - 1}");
+        var result = await _sut.RunAsync("audit", "verify", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.False(result.Json["intact"]!.GetValue<bool>());
+        Assert.Equal(last - 1, result.Json["firstBadSequence"]!.GetValue<long>());
+        Assert.Equal("audit-broken", result.Json["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AuditExport_WritesOneJsonObjectPerRecord()
     {
         await _sut.RunAsync("chat", "");

@@ -31,7 +31,7 @@ public sealed class ChatEndToEndTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json;
         Assert.Equal("PullRequestOpened", json["status"]!.GetValue<string>());
-        Assert.Equal("1", json["pullRequest"]!["id"]!.GetValue<string>());
+        Assert.Equal(1, json["pullRequest"]!["id"]!.GetValue<long>());
         Assert.Equal("postgresql", json["parameters"]!["engine"]!.GetValue<string>());
         Assert.Equal("small", json["parameters"]!["size"]!.GetValue<string>());
         Assert.Equal("eu-west-1", json["parameters"]!["region"]!.GetValue<string>());
@@ -149,7 +149,7 @@ public sealed class ChatEndToEndTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Equal("2", second.Json["pullRequest"]!["id"]!.GetValue<string>());
+        Assert.Equal(2, second.Json["pullRequest"]!["id"]!.GetValue<long>());
         Assert.Equal(["agentops/payments/billing-svc-db", "agentops/payments/payments-api-db", "main"], _forge.Branches());
         Assert.Contains("teams/payments/databases/payments-api-db/claim.yaml", _forge.Files("agentops/payments/payments-api-db").Keys);
         var runs = await _sut.RunAsync("runs", "list", "--json");

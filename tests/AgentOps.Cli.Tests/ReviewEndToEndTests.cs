@@ -53,4 +53,26 @@ public sealed class ReviewEndToEndTests : IDisposable
         var list = await _sut.RunAsync("pr", "list", "--state", "open", "--json");
         Assert.Equal("2", Assert.Single(list.Json.AsArray())!["id"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Pr_TwoOpenPullRequestsOfOneTeam_BothMergeAndInventoryKeepsBothEntries()
+    {
+        var first = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--json");
+        var second = await _sut.RunAsync("chat", "create a medium mysql db for service orders in eu-central-1 with weekly backups", "--json");
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+
+        foreach (var number in new[] { "1", "2" })
+        {
+            var approve = await _sut.RunAsync("pr", "approve", number, "--as", "bob@example.com");
+            Assert.True(approve.ExitCode == 0, approve.ToString());
+            var merge = await _sut.RunAsync("pr", "merge", number, "--as", "bob@example.com");
+            Assert.True(merge.ExitCode == 0, merge.ToString());
+        }
+
+        var inventory = _forge.Files("main")["teams/payments/inventory.yaml"];
+        Assert.Contains("name: payments-api-db", inventory, StringComparison.Ordinal);
+        Assert.Contains("name: orders-db", inventory, StringComparison.Ordinal);
+        var run = await _sut.RunAsync("runs", "show", first.Json["runId"]!.GetValue<string>(), "--json");
+        Assert.Equal("Completed", run.Json["run"]!["status"]!.GetValue<string>());
+    }
 }

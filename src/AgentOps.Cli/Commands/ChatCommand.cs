@@ -14,10 +14,8 @@ internal static class ChatCommand
         var request = new Argument<string>("request") { Description = "What you need, in your own words" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and the guardrail verdicts; execute nothing" };
         var command = new Command("chat", "Ask for a change; it comes back as a pull request for review") { request, dryRun };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => context.ExecuteAsync(parse, cancellationToken, async (runtime, reply) =>
         {
-            var reply = context.ReplyFor(parse);
-            await using var runtime = await context.RuntimeAsync(cancellationToken).ConfigureAwait(false);
             var outcome = await runtime.Workflow.HandleAsync(
                 new ChatRequest(parse.GetValue(request) ?? string.Empty, context.Actor(parse), "cli", parse.GetValue(dryRun)),
                 (plan, digest, _) =>
@@ -40,7 +38,7 @@ internal static class ChatCommand
                 ChatStatus.Duplicate => ExitCodes.Duplicate,
                 _ => ExitCodes.Failed,
             };
-        });
+        }));
         return command;
     }
 
@@ -124,7 +122,7 @@ internal static class ChatCommand
         }).ToArray()),
         ["pullRequest"] = outcome.PullRequest is null ? null : new JsonObject
         {
-            ["id"] = outcome.PullRequest,
+            ["id"] = long.TryParse(outcome.PullRequest, out var number) ? number : null,
             ["repository"] = outcome.Repository,
         },
         ["connectionSecret"] = outcome.ConnectionSecret,
@@ -133,7 +131,14 @@ internal static class ChatCommand
         {
             ChatStatus.Refused or ChatStatus.NeedsInput or ChatStatus.Duplicate or ChatStatus.Failed or ChatStatus.RolledBack => new JsonObject
             {
-                ["code"] = outcome.Status.ToString(),
+                ["code"] = outcome.Status switch
+                {
+                    ChatStatus.Refused => "refused",
+                    ChatStatus.NeedsInput => "needs-input",
+                    ChatStatus.Duplicate => "duplicate",
+                    ChatStatus.RolledBack => "rolled-back",
+                    _ => "failed",
+                },
                 ["rule"] = outcome.Rule,
                 ["message"] = outcome.Message,
                 ["missing"] = new JsonArray(outcome.Missing.Select(m => (JsonNode)m).ToArray()),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentOps.Cli.Output;
 using AgentOps.GitOps;
+using AgentOps.Orchestration.Execution;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentOps.Cli.Commands;
@@ -31,13 +32,31 @@ internal sealed class CommandContext(IConfiguration configuration, TextWriter ou
             await using var runtime = await RuntimeAsync(cancellationToken).ConfigureAwait(false);
             return await action(runtime, reply).ConfigureAwait(false);
         }
+        catch (ForgeRuleException ex) when (ex.Rule == "forge.pull-request.not-found")
+        {
+            return reply.Fail(ExitCodes.Failed, "not-found", ex.Message, ex.Rule);
+        }
         catch (ForgeRuleException ex)
+        {
+            return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
+        }
+        catch (RunActionRefusedException ex) when (ex.Rule == "runs.not-found")
+        {
+            return reply.Fail(ExitCodes.Failed, "not-found", ex.Message, ex.Rule);
+        }
+        catch (RunActionRefusedException ex)
         {
             return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
         }
         catch (ArgumentException ex)
         {
             return reply.Fail(ExitCodes.Usage, "usage", ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is our fault or the environment's (a missing tool server, an unreadable data directory):
+            // a one-line message and an error object, never a stack trace on the user's terminal.
+            return reply.Fail(ExitCodes.Failed, "error", $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 }

@@ -75,6 +75,16 @@ internal static class PullRequestCommands
         merge.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var pr = await runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+            // The run that opened it is done once a human merged its change.
+            if (pr.RunId is { } runId && await runtime.Runs.GetAsync(runId, ct).ConfigureAwait(false) is { Status: RunStatus.AwaitingReview } run)
+            {
+                await runtime.Runs.UpdateAsync(run with
+                {
+                    Status = RunStatus.Completed,
+                    Message = $"pull request #{pr.Number} merged by {pr.MergedBy} as {pr.MergeCommit}",
+                    UpdatedAt = pr.UpdatedAt,
+                }, ct).ConfigureAwait(false);
+            }
             await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/merge",
                 $"{pr.Repository}#{pr.Number}", [new LayerDecision("forge", Verdict.Allow, "forge.review.merged", pr.MergeCommit ?? string.Empty)], "merged"), ct).ConfigureAwait(false);
             reply.Data(Summary(pr));

@@ -58,31 +58,14 @@ internal static class RunCommands
             }
             return ExitCodes.Ok;
         }));
-        var force = new Option<bool>("--force") { Description = "Roll back a run that is still marked running and was updated less than 10 minutes ago" };
+        var force = new Option<bool>("--force") { Description = $"Roll back a run that is still marked running and was updated less than {RunRollback.StaleAfter.TotalMinutes:0} minutes ago" };
         var rollback = new Command("rollback", "Undo a run that will not finish: run its registered compensations, newest first") { id, force };
         rollback.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
-            var run = await runtime.Runs.GetAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
-            if (run is null)
-            {
-                return reply.Fail(ExitCodes.Failed, "not-found", $"There is no run '{parse.GetValue(id)}'.");
-            }
-            // A run marked Running may belong to a live process; only a stale one is taken over without --force.
-            if (run.Status == RunStatus.Running && !parse.GetValue(force) && TimeProvider.System.GetUtcNow() - run.UpdatedAt < s_staleAfter)
-            {
-                return reply.Fail(ExitCodes.Refused, "refused", $"Run {run.Id} was updated at {run.UpdatedAt:O} and may still be running; wait or pass --force.", "runs.rollback.live");
-            }
-            try
-            {
-                run = await runtime.Executor.RollBackAsync(run, $"rolled back by {context.Actor(parse)}", ct).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException ex)
-            {
-                return reply.Fail(ExitCodes.Refused, "refused", ex.Message, "runs.rollback.state");
-            }
+            var run = await runtime.Rollback.RollBackAsync(parse.GetValue(id)!, context.Actor(parse), parse.GetValue(force), ct).ConfigureAwait(false);
             reply.Data(Summary(run));
             reply.Line($"Run {run.Id} is now {run.Status}: {run.Message}");
-            return run.Status == RunStatus.RolledBack ? ExitCodes.Ok : ExitCodes.Failed;
+            return run.Status == RunStatus.RolledBack ? ExitCodes.Ok : reply.Fail(ExitCodes.Failed, "rollback-incomplete", run.Message ?? "rollback incomplete");
         }));
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
@@ -90,25 +73,16 @@ internal static class RunCommands
         return command;
     }
 
-    private static readonly TimeSpan s_staleAfter = TimeSpan.FromMinutes(10);
-
     public static Command CreateApprove(CommandContext context)
     {
         var id = new Argument<string>("run") { Description = "Run id waiting for approval" };
         var command = new Command("approve", "Approve a run paused before a critical step, and resume it") { id };
         command.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
-            try
-            {
-                var run = await runtime.Approver.ApproveAsync(parse.GetValue(id)!, context.Actor(parse), ct).ConfigureAwait(false);
-                reply.Data(Summary(run));
-                reply.Line($"Approved. Run {run.Id} is now {run.Status}: {run.Message}");
-                return run.Status is RunStatus.Failed or RunStatus.RolledBack ? ExitCodes.Failed : ExitCodes.Ok;
-            }
-            catch (ApprovalRefusedException ex)
-            {
-                return reply.Fail(ExitCodes.Refused, "refused", ex.Message, ex.Rule);
-            }
+            var run = await runtime.Approver.ApproveAsync(parse.GetValue(id)!, context.Actor(parse), ct).ConfigureAwait(false);
+            reply.Data(Summary(run));
+            reply.Line($"Approved. Run {run.Id} is now {run.Status}: {run.Message}");
+            return run.Status is RunStatus.Failed or RunStatus.RolledBack ? reply.Fail(ExitCodes.Failed, "failed", run.Message ?? "the run failed after approval") : ExitCodes.Ok;
         }));
         return command;
     }
@@ -123,7 +97,7 @@ internal static class RunCommands
         skill = run.Skill,
         planDigest = run.PlanDigest,
         nextStep = run.NextStep,
-        pullRequest = run.PullRequestId,
+        pullRequest = long.TryParse(run.PullRequestId, out var number) ? number : (long?)null,
         message = run.Message,
         createdAt = run.CreatedAt,
         updatedAt = run.UpdatedAt,

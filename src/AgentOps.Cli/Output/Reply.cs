@@ -26,6 +26,9 @@ internal sealed class Reply(TextWriter output, TextWriter error, bool json)
         }
     }
 
+    /// <summary>A line of data that is its own format (JSON lines), written in both modes.</summary>
+    public void Raw(string line) => output.WriteLine(line);
+
     public void Data(JsonNode node)
     {
         if (json)

@@ -56,7 +56,16 @@ public sealed partial class PlanExecutor(
         }
 
         run = await SaveAsync(run, state, RunStatus.Running, run.NextStep, null, cancellationToken).ConfigureAwait(false);
-        await tools.WarmUpAsync(plan.Steps.Skip(run.NextStep).Select(s => s.Server), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await tools.WarmUpAsync(plan.Steps.Skip(run.NextStep).Select(s => s.Server), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ToolServerUnavailableException ex)
+        {
+            // Nothing ran yet in this process; earlier steps (before a pause) are undone like any other failure.
+            run = await SaveAsync(run, state, RunStatus.Failed, run.NextStep, ex.Message, cancellationToken).ConfigureAwait(false);
+            return await RollBackAsync(run, plan, state, planner, stepAgent, ex.Message, cancellationToken).ConfigureAwait(false);
+        }
         for (var index = run.NextStep; index < plan.Steps.Count; index++)
         {
             var step = plan.Steps[index];
@@ -67,7 +76,7 @@ public sealed partial class PlanExecutor(
                     return await SaveAsync(run, state, RunStatus.AwaitingApproval, index, paused.Reason, cancellationToken).ConfigureAwait(false);
                 case StepOutcome.Failed failed:
                     run = await SaveAsync(run, state, RunStatus.Failed, index, failed.Reason, cancellationToken).ConfigureAwait(false);
-                    return await RollBackAsync(run, plan, state, planner, stepAgent, goalCredential, failed.Reason, cancellationToken).ConfigureAwait(false);
+                    return await RollBackAsync(run, plan, state, planner, stepAgent, failed.Reason, cancellationToken).ConfigureAwait(false);
                 default:
                     run = await SaveAsync(run, state, RunStatus.Running, index + 1, null, cancellationToken).ConfigureAwait(false);
                     break;
@@ -99,8 +108,7 @@ public sealed partial class PlanExecutor(
             .Select(s => (s.Id, s.Compensation!)));
         var planner = agents.Get(options.Planner);
         var stepAgent = agents.Get(options.StepAgent);
-        var goalCredential = broker.IssueForGoal(run.Requester, Identity(planner), GoalScopes(plan), "roll back: " + reason, run.Id);
-        return await RollBackAsync(run, plan, state, planner, stepAgent, goalCredential, reason, cancellationToken).ConfigureAwait(false);
+        return await RollBackAsync(run, plan, state, planner, stepAgent, reason, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Judges every step as it would run, without minting, calling, registering or auditing anything.</summary>
@@ -151,8 +159,23 @@ public sealed partial class PlanExecutor(
             return new StepOutcome.Failed($"step '{step.Id}': delegation refused: {ex.Message}");
         }
         var chain = Describe(stepCredential);
-        state.DelegationChain = chain;
-        var descriptor = await tools.DescribeAsync(step.Server, step.Tool, cancellationToken).ConfigureAwait(false);
+        // The report shows the goal hop once and then each step's own hop, so a reviewer sees every scope that was granted.
+        foreach (var line in new[] { chain[0], $"{chain[^2]} for step '{step.Id}' at {step.Server}/{step.Tool}" })
+        {
+            if (!state.DelegationChain.Contains(line))
+            {
+                state.DelegationChain.Add(line);
+            }
+        }
+        ToolDescriptor? descriptor;
+        try
+        {
+            descriptor = await tools.DescribeAsync(step.Server, step.Tool, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ToolServerUnavailableException ex)
+        {
+            return new StepOutcome.Failed($"step '{step.Id}': {ex.Message}");
+        }
         var context = new GuardrailContext(run.Id, run.Requester, run.PlanDigest ?? string.Empty, step, arguments, stepAgent,
             descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain);
         var verdict = await guardrails.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
@@ -189,9 +212,10 @@ public sealed partial class PlanExecutor(
     }
 
     private async Task<RunRecord> RollBackAsync(
-        RunRecord run, Plan plan, RunState state, AgentSpec planner, AgentSpec stepAgent, DelegatedCredential goalCredential,
-        string reason, CancellationToken cancellationToken)
+        RunRecord run, Plan plan, RunState state, AgentSpec planner, AgentSpec stepAgent, string reason, CancellationToken cancellationToken)
     {
+        // A fresh goal token: the run's own may have expired (tokens live minutes; a run may have taken longer).
+        var goalCredential = broker.IssueForGoal(run.Requester, Identity(planner), GoalScopes(plan), "roll back: " + reason, run.Id);
         var problems = new List<string>();
         foreach (var (stepId, compensation) in journal.Pending(run.Id))
         {
@@ -254,7 +278,7 @@ public sealed partial class PlanExecutor(
     private static AgentIdentity Identity(AgentSpec agent) => new(agent.Id, agent.AgentType, agent.Model, agent.Provider, agent.RbacScope);
 
     private static List<string> Describe(DelegatedCredential credential) =>
-        credential.Chain.Select(l => $"{l.Subject} → {l.Audience} [{l.Scope}]").Append($"{credential.Subject} → {credential.Audience} (token, expires {credential.ExpiresAt:O})").ToList();
+        credential.Chain.Select(l => $"{l.Subject} → {l.Audience} [{l.Scope}]").Append($"{credential.Subject} → {credential.Audience} (token expires {credential.ExpiresAt:O})").ToList();
 
     private abstract record StepOutcome
     {

@@ -15,27 +15,35 @@ public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAudit
         ArgumentException.ThrowIfNullOrWhiteSpace(approver);
         approver = approver.Trim();
         var run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ApprovalRefusedException("approval.run-unknown", $"There is no run '{runId}'.");
+            ?? throw new RunActionRefusedException("runs.not-found", $"There is no run '{runId}'.");
         if (run.Status != RunStatus.AwaitingApproval || run.PlanDigest is null)
         {
-            throw new ApprovalRefusedException("approval.not-waiting", $"Run {runId} is {run.Status}, not waiting for approval.");
+            throw await RefuseAsync(run, approver, "approval.not-waiting", $"Run {runId} is {run.Status}, not waiting for approval.").ConfigureAwait(false);
         }
         if (Subjects.IsAgentSubject(approver) || approver.StartsWith("agent:", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApprovalRefusedException("approval.no-agent", $"'{approver}' is an agent identity; only humans approve.");
+            throw await RefuseAsync(run, approver, "approval.no-agent", $"'{approver}' is an agent identity; only humans approve.").ConfigureAwait(false);
         }
         if (string.Equals(approver, run.Requester.Trim(), StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApprovalRefusedException("approval.no-self-approval", $"'{approver}' requested run {runId} and cannot approve it.");
+            throw await RefuseAsync(run, approver, "approval.no-self-approval", $"'{approver}' requested run {runId} and cannot approve it.").ConfigureAwait(false);
         }
         await approvals.GrantAsync(new RunApproval(run.Id, run.PlanDigest, approver, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(new AuditEntry(run.Id, approver, [], "run/approve", AuditLayer.Digest(run.PlanDigest),
             [new LayerDecision("L3.approval", Verdict.Allow, "approval.granted", $"{approver} approved {run.PlanDigest}")], "approved"), cancellationToken).ConfigureAwait(false);
         return await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<RunActionRefusedException> RefuseAsync(RunRecord run, string approver, string rule, string reason)
+    {
+        await audit.AppendAsync(new AuditEntry(run.Id, approver, [], "run/approve", AuditLayer.Digest(run.PlanDigest ?? run.Id),
+            [new LayerDecision("L3.approval", Verdict.Deny, rule, reason)], "refused")).ConfigureAwait(false);
+        return new RunActionRefusedException(rule, reason);
+    }
 }
 
-public sealed class ApprovalRefusedException(string rule, string message) : InvalidOperationException(message)
+/// <summary>A human action on a run (approve, roll back) was refused by a rule; <see cref="Rule"/> names it.</summary>
+public sealed class RunActionRefusedException(string rule, string message) : InvalidOperationException(message)
 {
     public string Rule { get; } = rule;
 }

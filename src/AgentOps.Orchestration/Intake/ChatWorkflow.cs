@@ -24,7 +24,8 @@ public sealed class ChatWorkflow(
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = timeProvider.GetUtcNow();
-        var run = new RunRecord(NewRunId(), request.Requester, request.Channel, request.Text ?? string.Empty, RunStatus.Planned,
+        // What is stored and shown is the request with secret-looking values redacted; the planner reads the original.
+        var run = new RunRecord(NewRunId(), request.Requester, request.Channel, screen.Redact(request.Text ?? string.Empty), RunStatus.Planned,
             null, null, null, 0, "{}", null, null, null, now, now);
 
         var screening = screen.Screen(request.Text ?? string.Empty);
@@ -53,26 +54,41 @@ public sealed class ChatWorkflow(
             await onPlanned(plan, digest, cancellationToken).ConfigureAwait(false);
         }
 
+        if (run.DedupKey is { } key && await runs.FindLiveByDedupKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            var reason = $"duplicate of run {existing.Id} ({existing.Status})" + (existing.PullRequestId is { } pr ? $", pull request #{pr}" : string.Empty);
+            var state = existing.Status switch
+            {
+                RunStatus.AwaitingReview => existing.PullRequestId is { } open ? $", whose pull request #{open} waits for review" : string.Empty,
+                RunStatus.Completed => existing.PullRequestId is { } done ? $", whose pull request #{done} was merged" : ", which completed",
+                RunStatus.AwaitingApproval => ", which waits for approval",
+                _ => $", which is {existing.Status.ToString().ToLowerInvariant()}",
+            };
+            if (!request.DryRun)
+            {
+                await RecordAsync(run with { Status = RunStatus.Refused, Message = reason }, request, "duplicate",
+                    [screening, new LayerDecision("intake", Verdict.Deny, "intake.duplicate", reason)], cancellationToken).ConfigureAwait(false);
+            }
+            return Outcome(ChatStatus.Duplicate, run, plan,
+                $"This request duplicates run {existing.Id}{state}. Nothing new was created.", [], "intake.duplicate")
+                with { PullRequest = existing.PullRequestId, RunId = request.DryRun ? null : run.Id };
+        }
+
         if (request.DryRun)
         {
             var preview = await executor.PreviewAsync(run, plan, cancellationToken).ConfigureAwait(false);
             var blocked = preview.FirstOrDefault(d => d.Verdict == Verdict.Deny);
             return Outcome(ChatStatus.Previewed, run, plan, blocked is null
                 ? "Dry run: the plan passes the guardrails. Nothing was executed."
-                : $"Dry run: step '{blocked.StepId}' would be denied by {blocked.Layer} ({blocked.Rule}). Nothing was executed.", preview, blocked?.Rule);
+                : $"Dry run: step '{blocked.StepId}' would be denied by {blocked.Layer} ({blocked.Rule}). Nothing was executed.", preview, blocked?.Rule)
+                with { RunId = null };
         }
 
-        if (run.DedupKey is { } key && await runs.FindLiveByDedupKeyAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            var reason = $"duplicate of run {existing.Id} ({existing.Status})" + (existing.PullRequestId is { } pr ? $", pull request #{pr}" : string.Empty);
-            await RecordAsync(run with { Status = RunStatus.Refused, Message = reason }, request, "duplicate",
-                [screening, new LayerDecision("intake", Verdict.Deny, "intake.duplicate", reason)], cancellationToken).ConfigureAwait(false);
-            return Outcome(ChatStatus.Duplicate, run, plan,
-                $"This request duplicates run {existing.Id}" + (existing.PullRequestId is { } number ? $", whose pull request #{number} is still open" : string.Empty) +
-                ". Nothing new was created.", [], "intake.duplicate") with { PullRequest = existing.PullRequestId };
-        }
-
-        await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+        var intake = await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+        // The run's audit range starts at its intake record, so the pull request cites the whole run.
+        var initial = new RunState();
+        initial.NoteAudit(intake.Sequence);
+        run = run with { StepResultsJson = initial.ToJson() };
         run = await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
         return FromRun(run, plan);
     }
@@ -109,10 +125,10 @@ public sealed class ChatWorkflow(
         return new ChatOutcome(ChatStatus.NeedsInput, needs.Question, run.Id, null, null, needs.Parameters, needs.Missing, "planner.needs-input", [], null, null, null);
     }
 
-    private async Task RecordAsync(RunRecord run, ChatRequest request, string outcome, IReadOnlyList<LayerDecision> decisions, CancellationToken cancellationToken)
+    private async Task<AuditRecord> RecordAsync(RunRecord run, ChatRequest request, string outcome, IReadOnlyList<LayerDecision> decisions, CancellationToken cancellationToken)
     {
         await runs.CreateAsync(run, cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(new AuditEntry(run.Id, request.Requester, [], $"{request.Channel}/request",
+        return await audit.AppendAsync(new AuditEntry(run.Id, request.Requester, [], $"{request.Channel}/request",
             AuditLayer.Digest(request.Text ?? string.Empty), decisions, outcome), cancellationToken).ConfigureAwait(false);
     }
 

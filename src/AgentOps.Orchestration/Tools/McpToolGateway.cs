@@ -11,8 +11,9 @@ namespace AgentOps.Orchestration.Tools;
 /// Starts each configured tool server on first use as a child process over stdio and keeps one MCP client per server
 /// for the life of the gateway. The credential goes in <c>params._meta</c> under <c>io.agentops/credential</c>.
 /// </summary>
-public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServerEndpoint> endpoints, ILoggerFactory loggerFactory) : IToolGateway
+public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServerEndpoint> endpoints, ILoggerFactory loggerFactory, TimeSpan? toolCallTimeout = null) : IToolGateway
 {
+    private readonly TimeSpan _callTimeout = toolCallTimeout ?? TimeSpan.FromMinutes(2);
     public const string CredentialMetaKey = "io.agentops/credential";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Connection>>> _connections = new(StringComparer.Ordinal);
@@ -35,15 +36,26 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
         var connection = await ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         var args = arguments.ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone());
         CallToolResult result;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_callTimeout);
         try
         {
             result = await connection.Client.CallToolAsync(tool, args,
                 options: new RequestOptions { Meta = new JsonObject { [CredentialMetaKey] = credential } },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                cancellationToken: timeout.Token).ConfigureAwait(false);
         }
         catch (McpException ex)
         {
             return new ToolCallOutcome(true, null, ex.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ToolCallOutcome(true, null, $"tool server '{server}' did not answer {tool} within {_callTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The server process died or its pipe broke: a failed step, to be compensated, not a crash of the run.
+            return new ToolCallOutcome(true, null, $"tool server '{server}' failed during {tool}: {ex.Message}");
         }
         var text = string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
         var structured = result.StructuredContent is { } element ? JsonNode.Parse(element.GetRawText()) : null;
@@ -67,11 +79,20 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
             ? endpoint
             : throw new InvalidOperationException($"No tool server named '{server}' is configured (known: {string.Join(", ", endpoints.Keys)}).");
 
-    private Task<Connection> ConnectAsync(string server, CancellationToken cancellationToken)
+    private async Task<Connection> ConnectAsync(string server, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(server);
-        // Lazy so that concurrent first calls start one process, not two.
-        return _connections.GetOrAdd(server, _ => new Lazy<Task<Connection>>(() => StartAsync(endpoint, cancellationToken))).Value;
+        // Lazy so that concurrent first calls start one process, not two. The start itself is not tied to the first
+        // caller's token: another caller may still be waiting for the same server.
+        var start = _connections.GetOrAdd(server, _ => new Lazy<Task<Connection>>(() => StartAsync(endpoint, CancellationToken.None))).Value;
+        try
+        {
+            return await start.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or McpException or System.ComponentModel.Win32Exception)
+        {
+            throw new ToolServerUnavailableException(server, ex);
+        }
     }
 
     private async Task<Connection> StartAsync(ToolServerEndpoint endpoint, CancellationToken cancellationToken)

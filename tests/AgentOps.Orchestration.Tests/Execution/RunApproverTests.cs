@@ -44,7 +44,7 @@ public sealed class RunApproverTests : IAsyncLifetime
         var plan = _harness.ThreeStepPlan(criticalLastStep: true);
         await _harness.Executor.ExecuteAsync(await _harness.CreateRunAsync(plan));
 
-        var error = await Assert.ThrowsAsync<ApprovalRefusedException>(() => sut.ApproveAsync("run-1", approver));
+        var error = await Assert.ThrowsAsync<RunActionRefusedException>(() => sut.ApproveAsync("run-1", approver));
 
         Assert.Equal(rule, error.Rule);
         Assert.Null(await _harness.Approvals.FindAsync("run-1", PlanDigest.Compute(plan)));
@@ -58,7 +58,7 @@ public sealed class RunApproverTests : IAsyncLifetime
         var sut = CreateSut();
         await _harness.Executor.ExecuteAsync(await _harness.CreateRunAsync(_harness.ThreeStepPlan()));
 
-        var error = await Assert.ThrowsAsync<ApprovalRefusedException>(() => sut.ApproveAsync("run-1", ExecutorHarness.Approver));
+        var error = await Assert.ThrowsAsync<RunActionRefusedException>(() => sut.ApproveAsync("run-1", ExecutorHarness.Approver));
 
         Assert.Equal("approval.not-waiting", error.Rule);
         Assert.Contains("AwaitingReview", error.Message, StringComparison.Ordinal);
@@ -69,9 +69,9 @@ public sealed class RunApproverTests : IAsyncLifetime
     {
         var sut = CreateSut();
 
-        var error = await Assert.ThrowsAsync<ApprovalRefusedException>(() => sut.ApproveAsync("run-404", ExecutorHarness.Approver));
+        var error = await Assert.ThrowsAsync<RunActionRefusedException>(() => sut.ApproveAsync("run-404", ExecutorHarness.Approver));
 
-        Assert.Equal("approval.run-unknown", error.Rule);
+        Assert.Equal("runs.not-found", error.Rule);
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class RunApproverTests : IAsyncLifetime
         var sut = CreateSut();
         await _harness.Executor.ExecuteAsync(await _harness.CreateRunAsync(_harness.ThreeStepPlan(criticalLastStep: true)));
 
-        var error = await Assert.ThrowsAsync<ApprovalRefusedException>(() => sut.ApproveAsync("run-1", ExecutorHarness.Requester + " "));
+        var error = await Assert.ThrowsAsync<RunActionRefusedException>(() => sut.ApproveAsync("run-1", ExecutorHarness.Requester + " "));
 
         Assert.Equal("approval.no-self-approval", error.Rule);
     }
