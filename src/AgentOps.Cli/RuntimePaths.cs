@@ -11,9 +11,10 @@ internal sealed record RuntimePaths(string DataDirectory, string Skills, string 
     public static RuntimePaths From(IConfiguration configuration)
     {
         var baseDirectory = AppContext.BaseDirectory;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var data = configuration["AgentOps:DataDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(Environment.ExpandEnvironmentVariables(configured.Replace("~", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), StringComparison.Ordinal)))
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".agentops");
+            ? Path.GetFullPath(Environment.ExpandEnvironmentVariables(configured == "~" || configured.StartsWith("~/", StringComparison.Ordinal) ? home + configured[1..] : configured))
+            : Path.Combine(home, ".agentops");
         return new RuntimePaths(
             data,
             Setting(configuration, "AgentOps:Skills:Directory", Path.Combine(baseDirectory, "prompts", "skills")),

@@ -12,15 +12,16 @@ internal static class ToolEndpoints
     public static Dictionary<string, ToolServerEndpoint> From(IConfiguration configuration, RuntimePaths paths, string jwksPath)
     {
         var common = new[] { "--jwks", jwksPath, "--data-dir", paths.DataDirectory };
+        var logs = Directory.CreateDirectory(Path.Combine(paths.DataDirectory, "logs")).FullName;
         return new Dictionary<string, ToolServerEndpoint>(StringComparer.Ordinal)
         {
-            ["git"] = Endpoint(configuration, "git", "spiffe://agentops.local/tool/git", "AgentOps.Tools.Git.dll", common),
+            ["git"] = Endpoint(configuration, "git", "spiffe://agentops.local/tool/git", "AgentOps.Tools.Git.dll", common, Path.Combine(logs, "tool-git.log")),
             ["crossplane"] = Endpoint(configuration, "crossplane", "spiffe://agentops.local/tool/crossplane", "AgentOps.Tools.Crossplane.dll",
-                [.. common, "--AgentOps:Skills:Directory", paths.Skills, "--AgentOps:Crossplane:Schemas:0", paths.Xrds]),
+                [.. common, "--AgentOps:Skills:Directory", paths.Skills, "--AgentOps:Crossplane:Schemas:0", paths.Xrds], Path.Combine(logs, "tool-crossplane.log")),
         };
     }
 
-    private static ToolServerEndpoint Endpoint(IConfiguration configuration, string name, string serverId, string assembly, string[] arguments)
+    private static ToolServerEndpoint Endpoint(IConfiguration configuration, string name, string serverId, string assembly, string[] arguments, string logFile)
     {
         var section = configuration.GetSection($"AgentOps:Tools:{name}");
         var command = section["Command"] is { Length: > 0 } c ? c : "dotnet";
@@ -28,6 +29,6 @@ internal static class ToolEndpoints
         var args = configured is { Length: > 0 }
             ? configured
             : [Path.Combine(AppContext.BaseDirectory, assembly), .. arguments, "--server-id", serverId];
-        return new ToolServerEndpoint(name, section["ServerId"] is { Length: > 0 } id ? id : serverId, command, args);
+        return new ToolServerEndpoint(name, section["ServerId"] is { Length: > 0 } id ? id : serverId, command, args, logFile);
     }
 }

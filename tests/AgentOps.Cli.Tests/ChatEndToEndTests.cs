@@ -67,6 +67,13 @@ public sealed class ChatEndToEndTests : IDisposable
             Assert.DoesNotMatch(new Regex(@"(?im)^\s*(data|stringData):|password\s*[:=]\s*\S|eyJ[A-Za-z0-9_-]{8,}\."), content);
         }
 
+        // No delegated token survives anywhere on disk: not in the database, its WAL, logs, the forge or workspaces.
+        foreach (var file in Directory.EnumerateFiles(_data.Path, "*", SearchOption.AllDirectories))
+        {
+            var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            Assert.False(Regex.IsMatch(text, @"eyJ[A-Za-z0-9_-]{8,}\.eyJ"), $"a JWT was written to {file}");
+        }
+
         var tip = _forge.Tip(Branch);
         Assert.Equal("agentops/infra-provisioner", tip.AuthorName);
         Assert.Contains("Co-authored-by: developer <developer@example.com>", tip.Message, StringComparison.Ordinal);

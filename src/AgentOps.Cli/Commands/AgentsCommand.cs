@@ -21,7 +21,7 @@ internal static class AgentsCommand
                 agentType = a.AgentType,
                 mcpEndpoints = a.Endpoints.ToDictionary(e => e.Key, e => e.Value.Order(StringComparer.Ordinal).ToArray()),
                 rbacScope = a.RbacScope.Select(s => s.ToString()).ToArray(),
-                toolCallsPerMinute = a.ToolCallsPerMinute,
+                rateLimits = new { toolCallsPerMinute = a.ToolCallsPerMinute },
             }).ToArray());
             foreach (var a in agents)
             {

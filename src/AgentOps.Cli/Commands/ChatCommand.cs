@@ -89,6 +89,7 @@ internal static class ChatCommand
                     reply.Line($"Your connection secret will be '{secret}' in namespace '{ns}' once the change is merged and synced (no secret value is stored in Git).");
                 }
                 reply.Line($"Follow progress:  agentops pr show {outcome.PullRequest}   ·   agentops runs show {outcome.RunId}");
+                reply.Line($"  (from the repository: dotnet run --project src/AgentOps.Cli -- pr show {outcome.PullRequest})");
                 break;
             case ChatStatus.NeedsInput:
                 reply.Line($"I need more information: {outcome.Message}");

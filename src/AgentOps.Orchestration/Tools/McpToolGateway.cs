@@ -18,6 +18,7 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Connection>>> _connections = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<McpToolGateway>();
+    private readonly Lock _logGate = new();
 
     public string ServerIdOf(string server) => Endpoint(server).ServerId;
 
@@ -102,7 +103,17 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
             Name = endpoint.Name,
             Command = endpoint.Command,
             Arguments = endpoint.Arguments.ToList(),
-            StandardErrorLines = line => LogServerError(_logger, endpoint.Name, line),
+            StandardErrorLines = line =>
+            {
+                LogServerError(_logger, endpoint.Name, line);
+                if (endpoint.LogFile is { } file)
+                {
+                    lock (_logGate)
+                    {
+                        File.AppendAllText(file, line + Environment.NewLine);
+                    }
+                }
+            },
         }, loggerFactory);
         var client = await McpClient.CreateAsync(transport, new McpClientOptions
         {
