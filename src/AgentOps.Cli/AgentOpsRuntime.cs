@@ -63,7 +63,16 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var paths = RuntimePaths.From(configuration);
         var time = TimeProvider.System;
         var repository = configuration["AgentOps:GitOps:Repository"] is { Length: > 0 } repo ? repo : "platform-gitops";
-        Directory.CreateDirectory(paths.DataDirectory);
+        // State, keys and logs belong to this user alone.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(paths.DataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(paths.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(paths.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var database = await SqliteDatabase.OpenAsync(Path.Combine(paths.DataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
         var audit = new SqliteAuditLog(database, time);
         var runs = new SqliteRunStore(database);
@@ -98,11 +107,23 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _gateway.DisposeAsync().ConfigureAwait(false);
-        // Move the checkpoint forward after every command, so a later deletion of the newest records is detectable.
-        var verification = await Audit.VerifyAsync().ConfigureAwait(false);
-        if (verification.Intact)
+        // Move the checkpoint forward after every command, so a later deletion of the newest records is detectable —
+        // but only from a chain that still verifies against the previous checkpoint, or a tamper would be laundered.
+        // The command's work is done by now: a problem here is reported by `audit verify`, never thrown at the user.
+        try
         {
-            Checkpoint.Advance(await Audit.CheckpointAsync().ConfigureAwait(false));
+            var previous = Checkpoint.Read();
+            var verification = previous is null
+                ? await Audit.VerifyAsync().ConfigureAwait(false)
+                : await Audit.VerifyAsync(previous).ConfigureAwait(false);
+            if (verification.Intact)
+            {
+                Checkpoint.Advance(await Audit.CheckpointAsync().ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"warning: the audit checkpoint was not advanced: {ex.Message}").ConfigureAwait(false);
         }
     }
 }

@@ -24,7 +24,8 @@ public enum PullRequestState
     Closed,
 }
 
-public sealed record PullRequestApproval(long Number, string Approver, DateTimeOffset ApprovedAt);
+/// <param name="HeadSha">The source branch's tip the reviewer approved; a merge needs an approval of the tip it merges.</param>
+public sealed record PullRequestApproval(long Number, string Approver, DateTimeOffset ApprovedAt, string? HeadSha = null);
 
 /// <summary>Pull-request records of the local forge. The Git data itself lives in the bare repository.</summary>
 public interface IPullRequestStore

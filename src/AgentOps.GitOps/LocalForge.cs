@@ -70,7 +70,7 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
     {
         var pr = await RequireOpenAsync(repository, number, cancellationToken).ConfigureAwait(false);
         ReviewerRules.EnsureMayApprove(reviewer, pr.Requester, pr.Author);
-        await store.AddApprovalAsync(repository, new PullRequestApproval(number, reviewer, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await store.AddApprovalAsync(repository, new PullRequestApproval(number, reviewer, timeProvider.GetUtcNow(), SourceTip(pr)), cancellationToken).ConfigureAwait(false);
         return pr;
     }
 
@@ -81,10 +81,20 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         {
             throw new ForgeRuleException("forge.review.no-agent-merge", $"'{reviewer}' is an agent identity; agents can never merge pull requests.");
         }
+        if (!PrincipalName.IsWellFormedHuman(reviewer))
+        {
+            throw new ForgeRuleException("forge.review.identity", $"'{reviewer}' is not an identity we accept for merges (plain ASCII, no spaces).");
+        }
         var approvals = await store.ListApprovalsAsync(repository, number, cancellationToken).ConfigureAwait(false);
         if (approvals.Count == 0)
         {
             throw new ForgeRuleException("forge.review.approval-required", $"Pull request #{number} has no approval yet; a reviewer other than the requester must approve it first.");
+        }
+        // An approval is of the commit the reviewer saw: anything pushed after it needs a new look.
+        var tip = SourceTip(pr);
+        if (!approvals.Any(a => a.HeadSha == tip))
+        {
+            throw new ForgeRuleException("forge.review.stale-approval", $"Branch '{pr.SourceBranch}' changed after it was approved (now at {tip?[..12]}); it needs a new approval.");
         }
         var mergeCommit = MergeInBareRepository(pr, reviewer);
         var merged = pr with
@@ -135,6 +145,12 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
             $"Merge pull request #{pr.Number} from {pr.SourceBranch}\n\n{pr.Title}\n", result.Tree, [target, head], prettifyMessage: true);
         repo.Refs.UpdateTarget(repo.Refs["refs/heads/" + pr.TargetBranch], commit.Id, $"merge pull request #{pr.Number}");
         return commit.Sha;
+    }
+
+    private string? SourceTip(PullRequestRecord pr)
+    {
+        using var repo = new Repository(RepositoryPath(pr.Repository));
+        return repo.Branches[pr.SourceBranch]?.Tip?.Sha;
     }
 
     private static bool IsAppendOnly(string? path) => path is not null && path.EndsWith("/inventory.yaml", StringComparison.Ordinal);

@@ -1,3 +1,5 @@
+using AgentOps.Core;
+
 namespace AgentOps.GitOps;
 
 /// <summary>
@@ -5,13 +7,11 @@ namespace AgentOps.GitOps;
 /// </summary>
 public static class ReviewerRules
 {
-    /// <summary>Agent identities are SPIFFE IDs; no such identity can ever approve or merge.</summary>
-    public static bool IsAgent(string subject) =>
-        subject.Trim().StartsWith("spiffe://", StringComparison.OrdinalIgnoreCase) ||
-        subject.Trim().StartsWith("agent:", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Agent identities (SPIFFE IDs, agent Git identities and look-alikes of them) can never approve or merge.</summary>
+    public static bool IsAgent(string subject) => PrincipalName.IsAgent(subject);
 
-    /// <summary>Identities compare trimmed and case-insensitively, so padding a name cannot make it someone else.</summary>
-    public static bool SameIdentity(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+    /// <summary>Identities compare after normalisation, so padding or look-alike characters cannot make a name someone else.</summary>
+    public static bool SameIdentity(string a, string b) => PrincipalName.Same(a, b);
 
     public static void EnsureMayApprove(string reviewer, string requester, string author)
     {
@@ -19,6 +19,10 @@ public static class ReviewerRules
         if (IsAgent(reviewer))
         {
             throw new ForgeRuleException("forge.review.no-agent-approval", $"'{reviewer}' is an agent identity; agents can never approve pull requests.");
+        }
+        if (!PrincipalName.IsWellFormedHuman(reviewer))
+        {
+            throw new ForgeRuleException("forge.review.identity", $"'{reviewer}' is not an identity we accept for reviews (plain ASCII, no spaces).");
         }
         if (SameIdentity(reviewer, requester))
         {

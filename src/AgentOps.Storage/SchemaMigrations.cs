@@ -86,6 +86,15 @@ internal static class SchemaMigrations
             PRIMARY KEY (run_id, plan_digest, approver)
         );
         """,
+        """
+        ALTER TABLE pull_request_approvals ADD COLUMN head_sha TEXT NULL;
+
+        CREATE TABLE used_credentials (
+            jti        TEXT PRIMARY KEY,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX ix_used_credentials_expires_at ON used_credentials (expires_at);
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

@@ -94,14 +94,17 @@ public sealed class SqlitePullRequestStore(SqliteDatabase database) : IPullReque
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO pull_request_approvals (repository, number, approver, approved_at)
-                VALUES (@repository, @number, @approver, @approved_at)
-                ON CONFLICT (repository, number, approver) DO NOTHING;
+                INSERT INTO pull_request_approvals (repository, number, approver, approved_at, head_sha)
+                VALUES (@repository, @number, @approver, @approved_at, @head_sha)
+                ON CONFLICT (repository, number, approver) DO UPDATE
+                    SET head_sha = excluded.head_sha, approved_at = excluded.approved_at
+                    WHERE pull_request_approvals.head_sha IS NOT excluded.head_sha;
                 """;
             command.WithParameter("@repository", repository)
                 .WithParameter("@number", approval.Number)
                 .WithParameter("@approver", approval.Approver)
-                .WithParameter("@approved_at", StorageTime.Format(approval.ApprovedAt));
+                .WithParameter("@approved_at", StorageTime.Format(approval.ApprovedAt))
+                .WithParameter("@head_sha", approval.HeadSha);
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -123,7 +126,7 @@ public sealed class SqlitePullRequestStore(SqliteDatabase database) : IPullReque
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT number, approver, approved_at FROM pull_request_approvals
+                SELECT number, approver, approved_at, head_sha FROM pull_request_approvals
                 WHERE repository = @repository AND number = @number
                 ORDER BY approved_at, rowid;
                 """;
@@ -133,7 +136,7 @@ public sealed class SqlitePullRequestStore(SqliteDatabase database) : IPullReque
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    approvals.Add(new PullRequestApproval(reader.GetInt64(0), reader.GetString(1), StorageTime.Parse(reader.GetString(2))));
+                    approvals.Add(new PullRequestApproval(reader.GetInt64(0), reader.GetString(1), StorageTime.Parse(reader.GetString(2)), reader.GetNullableString(3)));
                 }
             }
         }

@@ -55,6 +55,22 @@ public sealed class AuditEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditVerify_TamperThenMoreWork_StillReportsTheTamper()
+    {
+        var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest);
+        Assert.True(chat.ExitCode == 0, chat.ToString());
+        var last = _forge.AuditRows().Max(r => r.Sequence);
+        _forge.Execute($"DELETE FROM audit_log WHERE sequence = {last}");
+
+        // Ordinary work after the tamper appends records; it must not move the checkpoint past the damage.
+        await _sut.RunAsync("chat", "");
+        var result = await _sut.RunAsync("audit", "verify", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.False(result.Json["intact"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task AuditExport_WritesOneJsonObjectPerRecord()
     {
         await _sut.RunAsync("chat", "");

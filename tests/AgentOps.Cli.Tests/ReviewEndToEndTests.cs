@@ -34,6 +34,11 @@ public sealed class ReviewEndToEndTests : IDisposable
         Assert.Equal("forge.review.approval-required", early.Json["error"]!["rule"]!.GetValue<string>());
         Assert.DoesNotContain("teams/payments/databases/payments-api-db/claim.yaml", _forge.Files("main").Keys);
 
+        var lookAlike = await _sut.RunAsync("pr", "approve", "1", "--as", "user:Developer@example.com\u200B", "--json");
+        Assert.Equal(3, lookAlike.ExitCode);
+        Assert.Equal("forge.review.no-self-approval", lookAlike.Json["error"]!["rule"]!.GetValue<string>());
+        Assert.Equal(4, _forge.AuditRows().Count(r => r.Action is "forge/approve" or "forge/merge" && r.Outcome == "refused"));
+
         var diff = await _sut.RunAsync("pr", "diff", "1");
         Assert.Contains("+++ b/teams/payments/databases/payments-api-db/claim.yaml", diff.Stdout, StringComparison.Ordinal);
 

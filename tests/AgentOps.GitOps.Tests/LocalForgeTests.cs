@@ -110,7 +110,7 @@ public sealed class LocalForgeTests : IAsyncLifetime
         await sut.ApproveAsync(Repo, pr.Number, TestForge.Reviewer);
 
         var approval = Assert.Single(await sut.ApprovalsAsync(Repo, pr.Number));
-        Assert.Equal(new PullRequestApproval(pr.Number, TestForge.Reviewer, _forge.Time.GetUtcNow()), approval);
+        Assert.Equal(new PullRequestApproval(pr.Number, TestForge.Reviewer, _forge.Time.GetUtcNow(), _forge.TipSha(Branch)), approval);
     }
 
     [Fact]
@@ -336,6 +336,27 @@ public sealed class LocalForgeTests : IAsyncLifetime
 
         Assert.Equal(Path.Combine(sut.Root, "app-config.git"), created.Path);
         Assert.True(Repository.IsValid(created.Path));
+    }
+
+    [Fact]
+    public async Task MergeAsync_BranchChangedAfterApproval_RefusedUntilApprovedAgain()
+    {
+        var sut = _forge.Forge;
+        var pr = await OpenPullRequestAsync();
+        await sut.ApproveAsync(Repo, pr.Number, TestForge.Reviewer);
+        // Someone pushes more to the branch after the reviewer looked at it.
+        _forge.Workspace.WriteFiles(Repo, Branch, [new FileChange("platform/extra.yaml", "kind: ClusterRoleBinding\n")]);
+        _forge.Workspace.Commit(Repo, Branch, "later change", _forge.Author, TestForge.Requester);
+        _forge.Workspace.Push(Repo, Branch);
+
+        var error = await Assert.ThrowsAsync<ForgeRuleException>(() => sut.MergeAsync(Repo, pr.Number, TestForge.Reviewer));
+
+        Assert.Equal("forge.review.stale-approval", error.Rule);
+        Assert.DoesNotContain("platform/extra.yaml", _forge.Files("main")!.Keys);
+        await sut.ApproveAsync(Repo, pr.Number, TestForge.Reviewer);
+        var merged = await sut.MergeAsync(Repo, pr.Number, TestForge.Reviewer);
+        Assert.Equal(PullRequestState.Merged, merged.State);
+        Assert.Contains("platform/extra.yaml", _forge.Files("main")!.Keys);
     }
 
     private async Task<PullRequestRecord> OpenPullRequestAsync()

@@ -12,7 +12,7 @@ public sealed class ReviewerRulesTests
     [InlineData("Agent:planner", true)]
     [InlineData("bob@example.com", false)]
     [InlineData("spiffe-fan@example.com", false)]
-    [InlineData("https://agentops.local/agent/x", false)]
+    [InlineData("https://agentops.local/agent/x", true)] // any URI is a workload identity, never a human reviewer
     public void IsAgent_Subject_DetectsAgentIdentities(string subject, bool expected)
     {
         Assert.Equal(expected, ReviewerRules.IsAgent(subject));

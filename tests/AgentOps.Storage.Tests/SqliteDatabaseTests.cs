@@ -46,7 +46,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var tables = (string?)await _directory.QueryScalarAsync(
             "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);");
 
-        Assert.Equal("audit_log,pull_request_approvals,pull_requests,run_approvals,runs,schema_version", tables);
+        Assert.Equal("audit_log,pull_request_approvals,pull_requests,run_approvals,runs,schema_version,used_credentials", tables);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         await SqliteDatabase.OpenAsync(_directory.DatabasePath);
 
-        Assert.Equal(2L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
-        Assert.Equal(2L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(3L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(3L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var databases = await Task.WhenAll(opens);
 
         Assert.All(databases, database => Assert.Equal(Path.GetFullPath(_directory.DatabasePath), database.Path));
-        Assert.Equal(2L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(3L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
     }
 
     [Fact]

@@ -125,6 +125,24 @@ public sealed class GitToolServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BranchCreate_TokenReplayedToAnotherServerProcess_Refused()
+    {
+        await SeedForgeAsync();
+        var token = _sut.Token(CreateScope);
+        var first = await _sut.CallAsync("branch_create", BranchArgs(), token);
+        Assert.True(first.IsError != true, ToolServerFixture.Text(first));
+
+        // A second process on the same state, as the next CLI command (or an attacker holding a copied token) would start.
+        var second = await ToolServerFixture.StartInAsync(_sut.Directory, "AgentOps.Tools.Git.dll", ServerId);
+        var replay = await second.Client.CallToolAsync("branch_create", BranchArgs(),
+            options: new ModelContextProtocol.RequestOptions { Meta = new System.Text.Json.Nodes.JsonObject { ["io.agentops/credential"] = token } });
+        await second.Client.DisposeAsync();
+
+        Assert.True(replay.IsError == true);
+        Assert.Contains("replayed", ToolServerFixture.Text(replay), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FilesWrite_PathOutsideAllowList_RefusedAndNothingWritten()
     {
         await SeedForgeAsync();

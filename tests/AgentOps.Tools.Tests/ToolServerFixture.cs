@@ -34,9 +34,12 @@ internal sealed class ToolServerFixture : IAsyncDisposable
 
     public string ServerId { get; }
 
-    public static async Task<ToolServerFixture> StartAsync(string assembly, string serverId, params string[] extraArguments)
+    public static Task<ToolServerFixture> StartAsync(string assembly, string serverId, params string[] extraArguments) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "agentops-tools-tests", Guid.NewGuid().ToString("N")), assembly, serverId, extraArguments);
+
+    /// <summary>Starts a server on an existing data directory (same keys, same shared state), as a restart would.</summary>
+    public static async Task<ToolServerFixture> StartInAsync(string directory, string assembly, string serverId, params string[] extraArguments)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "agentops-tools-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var keys = SigningKeyStore.OpenOrCreate(Path.Combine(directory, "keys"), TimeProvider.System);
         var transport = new StdioClientTransport(new StdioClientTransportOptions

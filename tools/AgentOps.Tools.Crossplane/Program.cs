@@ -12,6 +12,7 @@ var schemaPaths = builder.Configuration.GetSection("AgentOps:Crossplane:Schemas"
     ? paths
     : [Path.Combine(AppContext.BaseDirectory, "platform", "xrds")];
 
+await ToolServerHost.UseSharedStateAsync(builder);
 var schemas = SchemaCatalog.LoadFrom(schemaPaths);
 builder.Services.AddSingleton(SkillCatalog.Load(skillsDirectory));
 builder.Services.AddSingleton(schemas);

@@ -1,4 +1,5 @@
 using AgentOps.Identity;
+using AgentOps.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,7 +31,24 @@ public static class ToolServerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The SDK logs whole messages at Trace, and a tools/call message carries the delegated token in _meta.
+        // Whatever the configuration asks for, that category never goes below Information.
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Information);
         return builder;
+    }
+
+    /// <summary>
+    /// Opens the shared state file under <c>--data-dir</c> and remembers presented token ids there, so a token is
+    /// single-use across server processes, not just within one.
+    /// </summary>
+    public static async Task<SqliteDatabase> UseSharedStateAsync(HostApplicationBuilder builder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var dataDirectory = builder.Configuration["AgentOps:DataDirectory"]
+            ?? throw new InvalidOperationException("Set --data-dir (or AgentOps__DataDirectory): tool servers keep shared state there, including used token ids.");
+        var database = await SqliteDatabase.OpenAsync(Path.Combine(dataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton<IReplayCache>(sp => new PersistentReplayCache(new SqliteUsedCredentials(database, sp.GetRequiredService<TimeProvider>())));
+        return database;
     }
 
     /// <summary>Registers the credential filter with its verifier, and the MCP server over stdio.</summary>

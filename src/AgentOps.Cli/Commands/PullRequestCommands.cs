@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentOps.Core;
+using AgentOps.GitOps;
 
 namespace AgentOps.Cli.Commands;
 
@@ -63,7 +64,8 @@ internal static class PullRequestCommands
         var approve = new Command("approve", "Approve a pull request (not your own; agents never can)") { number };
         approve.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
-            var pr = await runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+            var pr = await AuditedAsync(runtime, context.Actor(parse), "forge/approve", Repo(parse, repo, runtime), parse.GetValue(number),
+                () => runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct), ct).ConfigureAwait(false);
             await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/approve",
                 $"{pr.Repository}#{pr.Number}", [new LayerDecision("forge", Verdict.Allow, "forge.review.approved", "approved")], "approved"), ct).ConfigureAwait(false);
             reply.Data(new { number = pr.Number, approvedBy = context.Actor(parse) });
@@ -74,7 +76,8 @@ internal static class PullRequestCommands
         var merge = new Command("merge", "Merge an approved pull request into its target branch") { number };
         merge.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
-            var pr = await runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+            var pr = await AuditedAsync(runtime, context.Actor(parse), "forge/merge", Repo(parse, repo, runtime), parse.GetValue(number),
+                () => runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct), ct).ConfigureAwait(false);
             // The run that opened it is done once a human merged its change.
             if (pr.RunId is { } runId && await runtime.Runs.GetAsync(runId, ct).ConfigureAwait(false) is { Status: RunStatus.AwaitingReview } run)
             {
@@ -98,6 +101,23 @@ internal static class PullRequestCommands
         command.Subcommands.Add(approve);
         command.Subcommands.Add(merge);
         return command;
+    }
+
+    // A refused review action is evidence too (an agent trying to approve, a requester approving themselves): audit it, then refuse.
+    private static async Task<PullRequestRecord> AuditedAsync(AgentOpsRuntime runtime, string actor, string action, string repository, long number,
+        Func<Task<PullRequestRecord>> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await attempt().ConfigureAwait(false);
+        }
+        catch (ForgeRuleException ex)
+        {
+            var pr = await runtime.Forge.GetAsync(repository, number, cancellationToken).ConfigureAwait(false);
+            await runtime.Audit.AppendAsync(new AuditEntry(pr?.RunId ?? "-", actor, [], action, $"{repository}#{number}",
+                [new LayerDecision("forge", Verdict.Deny, ex.Rule, ex.Message)], "refused"), cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static string Repo(ParseResult parse, Option<string?> repo, AgentOpsRuntime runtime) => parse.GetValue(repo) ?? runtime.Repository;

@@ -1,6 +1,5 @@
 using AgentOps.Core;
 using AgentOps.Guardrails.Layers;
-using AgentOps.Identity;
 
 namespace AgentOps.Orchestration.Execution;
 
@@ -20,11 +19,11 @@ public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAudit
         {
             throw await RefuseAsync(run, approver, "approval.not-waiting", $"Run {runId} is {run.Status}, not waiting for approval.").ConfigureAwait(false);
         }
-        if (Subjects.IsAgentSubject(approver) || approver.StartsWith("agent:", StringComparison.OrdinalIgnoreCase))
+        if (PrincipalName.IsAgent(approver) || !PrincipalName.IsWellFormedHuman(approver))
         {
             throw await RefuseAsync(run, approver, "approval.no-agent", $"'{approver}' is an agent identity; only humans approve.").ConfigureAwait(false);
         }
-        if (string.Equals(approver, run.Requester.Trim(), StringComparison.OrdinalIgnoreCase))
+        if (PrincipalName.Same(approver, run.Requester))
         {
             throw await RefuseAsync(run, approver, "approval.no-self-approval", $"'{approver}' requested run {runId} and cannot approve it.").ConfigureAwait(false);
         }

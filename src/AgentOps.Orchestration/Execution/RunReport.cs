@@ -15,7 +15,10 @@ public static class RunReport
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(state);
         var text = new StringBuilder();
-        text.AppendLine($"Requested by **{run.Requester}** via {run.Channel}: \"{run.GoalText}\"").AppendLine();
+        // The request is the requester's words, not ours: quoted in a fence, on one line, so it cannot add headings,
+        // fake approvals, images or comments that hide the generated sections below.
+        text.AppendLine($"Requested by `{Inline(run.Requester)}` via {run.Channel}:").AppendLine();
+        text.AppendLine("```text").AppendLine(Inline(run.GoalText)).AppendLine("```").AppendLine();
         text.AppendLine("## Plan").AppendLine();
         text.AppendLine($"- Skill: `{plan.Skill}`");
         text.AppendLine($"- Plan digest: `{run.PlanDigest}`");
@@ -49,4 +52,7 @@ public static class RunReport
         text.AppendLine().AppendLine("No secret values are stored in this change: the connection secret is materialised in-cluster by External Secrets.");
         return text.ToString();
     }
+
+    private static string Inline(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Replace("`", "'", StringComparison.Ordinal);
 }

@@ -1,6 +1,5 @@
 using AgentOps.Core;
 using AgentOps.Guardrails.Layers;
-using AgentOps.Identity;
 
 namespace AgentOps.Orchestration.Execution;
 
@@ -20,7 +19,7 @@ public sealed class RunRollback(IRunStore runs, IPullRequestStore pullRequests, 
         actor = actor.Trim();
         var run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new RunActionRefusedException("runs.not-found", $"There is no run '{runId}'.");
-        if (Subjects.IsAgentSubject(actor) || actor.StartsWith("agent:", StringComparison.OrdinalIgnoreCase))
+        if (PrincipalName.IsAgent(actor) || !PrincipalName.IsWellFormedHuman(actor))
         {
             throw await RefuseAsync(run, actor, "runs.rollback.no-agent", $"'{actor}' is an agent identity; only humans roll runs back.", cancellationToken).ConfigureAwait(false);
         }

@@ -89,7 +89,18 @@ public sealed class ChatWorkflow(
         var initial = new RunState();
         initial.NoteAudit(intake.Sequence);
         run = run with { StepResultsJson = initial.ToJson() };
-        run = await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            run = await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A run must never stay "planned" or "running" after its process gave up on it: it would block the same
+            // request as a duplicate forever. Marked failed, it can be rolled back and asked for again.
+            var stored = await runs.GetAsync(run.Id, cancellationToken).ConfigureAwait(false) ?? run;
+            run = stored with { Status = RunStatus.Failed, Message = $"the run stopped unexpectedly: {ex.Message}", UpdatedAt = timeProvider.GetUtcNow() };
+            await runs.UpdateAsync(run, cancellationToken).ConfigureAwait(false);
+        }
         return FromRun(run, plan);
     }
 

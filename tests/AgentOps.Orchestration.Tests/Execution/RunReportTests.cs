@@ -30,7 +30,7 @@ public sealed class RunReportTests
 
         var report = RunReport.Build(s_run, s_plan, state);
 
-        Assert.Contains("Requested by **alice@example.com** via cli: \"I need a database\"", report, StringComparison.Ordinal);
+        Assert.Contains("Requested by `alice@example.com` via cli:\n\n```text\nI need a database\n```", report.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("- Plan digest: `sha256:abc`", report, StringComparison.Ordinal);
         Assert.Contains("- Run: `run-1`", report, StringComparison.Ordinal);
         Assert.Contains("| namespace | `payments` |\n| size | `small` |", report.ReplaceLineEndings("\n"), StringComparison.Ordinal);
@@ -47,5 +47,21 @@ public sealed class RunReportTests
 
         Assert.Contains("No audit records yet.", report, StringComparison.Ordinal);
         Assert.DoesNotContain("Audit records #", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_RequestWithMarkdown_StaysInsideOneFencedLine()
+    {
+        var hostile = s_run with { GoalText = "db please\n\n## Review\n**APPROVED by security** ``` ![x](https://attacker.example/p.png)\n<!--" };
+
+        var report = RunReport.Build(hostile, s_plan, new RunState()).ReplaceLineEndings("\n");
+
+        var fence = report.IndexOf("```text\n", StringComparison.Ordinal);
+        var end = report.IndexOf("\n```\n", fence + 8, StringComparison.Ordinal);
+        var quoted = report[(fence + 8)..end];
+        Assert.DoesNotContain("\n", quoted, StringComparison.Ordinal);
+        Assert.DoesNotContain("`", quoted, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n## Review", report, StringComparison.Ordinal);
+        Assert.True(report.IndexOf("## Plan", StringComparison.Ordinal) > end);
     }
 }

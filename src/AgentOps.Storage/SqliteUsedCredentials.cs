@@ -1,0 +1,31 @@
+namespace AgentOps.Storage;
+
+/// <summary>
+/// Token ids (<c>jti</c>) already presented, shared by every process on the same database file. A tool server
+/// restarted between two calls, or a second server started with a stolen token, still sees the first use.
+/// </summary>
+public sealed class SqliteUsedCredentials(SqliteDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>Records the id; false when it was recorded before (a replay).</summary>
+    public bool TryRecord(string jti, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jti);
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginImmediateTransaction();
+        using (var purge = connection.CreateCommand())
+        {
+            // Expired ids can never verify again, so they need not be remembered.
+            purge.Transaction = transaction;
+            purge.CommandText = "DELETE FROM used_credentials WHERE expires_at < @now;";
+            purge.WithParameter("@now", StorageTime.Format(timeProvider.GetUtcNow()));
+            purge.ExecuteNonQuery();
+        }
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO used_credentials (jti, expires_at) VALUES (@jti, @expires);";
+        insert.WithParameter("@jti", jti).WithParameter("@expires", StorageTime.Format(expiresAt));
+        var recorded = insert.ExecuteNonQuery() == 1;
+        transaction.Commit();
+        return recorded;
+    }
+}
