@@ -6,6 +6,10 @@ namespace AgentOps.Guardrails.Tests;
 public sealed class TextScreenTests
 {
     [Theory]
+    [InlineData("the current db password is Tr0ub4dor-and-3", "the current db [REDACTED:password-assignment]")]
+    [InlineData("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[REDACTED:aws-secret-access-key]")]
+    [InlineData("GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ0123456789", "GITHUB_TOKEN=[REDACTED:github-token]")]
+    [InlineData("curl -H 'Authorization: Bearer abc123def456ghi789jkl0mno' x", "curl -H 'Authorization: [REDACTED:bearer-token]' x")]
     [InlineData("key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED:aws-access-key] here")]
     [InlineData("password: hunter2hunter2", "[REDACTED:password-assignment]")]
     [InlineData("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE", "[REDACTED:private-key]\nMHcCAQEE")]
@@ -56,6 +60,80 @@ public sealed class TextScreenTests
         var sut = CreateSut();
 
         Assert.Equal("aws-access-key", sut.FindSecret("AKIAIOSFODNN7EXAMPLE")?.Id);
+    }
+
+    public static TheoryData<string, string> SecretShapes => new()
+    {
+        { "the current db password is Tr0ub4dor-and-3", "password-assignment" },
+        { "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws-secret-access-key" },
+        { "AWS secret access key is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws-secret-access-key" },
+        { "set db_password=correcthorse on the claim", "password-assignment" },
+        { "GITHUB_TOKEN: abcdef123456", "password-assignment" },
+        { "my api key is 9f8e7d6c5b4a", "password-assignment" },
+        { "pwd=S3cr3t!pass", "password-assignment" },
+        { "spring.datasource.password=hunter2hunter2", "password-assignment" },
+        { "{\"client_secret\": \"q8Zr-51kP-xx\"}", "password-assignment" },
+        { "post alerts with xoxb-123456789012-abcdefghijkl", "slack-token" },
+        { "sk_live_0123456789abcdefEXAMPLE", "stripe-key" },
+        { "rk_live_0123456789abcdefEXAMPLE", "stripe-key" },
+        { "glpat-0123456789abcdefEXAMPLE", "gitlab-token" },
+        { "maps key AIzaSyD-EXAMPLE0123456789abcdefghijklmn", "google-api-key" },
+        { "Authorization: Bearer abc123def456ghi789jkl0mno", "bearer-token" },
+    };
+
+    public static TheoryData<string> GeneratedPullRequestText => new()
+    {
+        "| connection_secret | `payments-api-db-connection` |",
+        "No secret values are stored in this change: the connection secret is materialised in-cluster by External Secrets.",
+        "secretStorePath: databases/payments/payments-api-db",
+        "Your connection secret will be 'payments-api-db-connection' in namespace 'payments' once the change is merged and synced (no secret value is stored in Git).",
+        "- developer@example.com → agentops-orchestrator (token expires 2026-11-29T10:42:00Z)",
+        "kind: ExternalSecret",
+        "refreshInterval: 1h",
+        "key: databases/payments/payments-api-db",
+        "secretStoreRef:",
+        "connectionSecret: payments-api-db-connection",
+        "apiVersion: external-secrets.io/v1",
+        "token_type: bearer",
+        "Use Bearer authentication for the internal API",
+        "the password is never in Git, and the api key is rotated monthly",
+        """
+        apiVersion: external-secrets.io/v1
+        kind: ExternalSecret
+        metadata:
+          name: payments-api-db-connection
+          namespace: payments
+        spec:
+          refreshInterval: 1h
+          secretStoreRef:
+            name: platform-secrets
+            kind: ClusterSecretStore
+          target:
+            name: payments-api-db-connection
+            creationPolicy: Owner
+          dataFrom:
+            - extract:
+                key: databases/payments/payments-api-db
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(SecretShapes))]
+    public void FindSecret_SecretShape_ReturnsItsRule(string text, string id)
+    {
+        var sut = CreateSut();
+
+        Assert.Equal(id, sut.FindSecret(text)?.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(GeneratedPullRequestText))]
+    public void FindSecret_GeneratedPullRequestText_ReturnsNull(string text)
+    {
+        var sut = CreateSut();
+
+        Assert.Null(sut.FindSecret(text));
+        Assert.Equal(text, sut.Redact(text));
     }
 
     [Theory]

@@ -51,6 +51,47 @@ public sealed class RunbookPlannerPhrasingTests
         { Developer, "postgres for replica-sync, small, eu, daily, standard configuration", "postgresql", "small", "eu-west-1", "daily", "replica-sync", "payments" },
     };
 
+    /// <summary>
+    /// Requests whose negation words sit next to a value without ruling it out, or rule out only something else:
+    /// they plan exactly as before. "not a big one, small please" was a question back (big and small); it now
+    /// plans small, because "not a" rules big out and small is the only size left.
+    /// </summary>
+    public static TheoryData<string, string, string, string, string, string, string, string> NegationNearMisses => new()
+    {
+        { Developer, "I need a PostgreSQL database for my new service payments-api, small size, EU region, with daily backups", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Bob, "spin up a postgres for billing-svc in eu, tiny, nightly backups", "postgresql", "small", "eu-west-1", "daily", "billing-svc", "billing" },
+        { Developer, "redis for checkout-api in us-east-1, small, no backups", "redis", "small", "us-east-1", "none", "checkout-api", "payments" },
+        { Developer, "postgres for payments-api, not a big one, small please, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "I don't need anything fancy: postgres for payments-api, small, eu, daily backups", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, eu, daily backups needed", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, eu, daily backups are required", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, eu, daily backups, no need for anything else", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "Other than that, a postgres for payments-api, small, eu, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, eu-west-1 not us-east-1, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, eu, with daily backups, not hourly", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "postgres for payments-api, small, in europe but not in frankfurt, daily", "postgresql", "small", "eu-west-1", "daily", "payments-api", "payments" },
+        { Developer, "I don't need daily backups, weekly is enough: postgres for payments-api, small, eu", "postgresql", "small", "eu-west-1", "weekly", "payments-api", "payments" },
+    };
+
+    /// <summary>
+    /// Requests that rule a value out and name nothing else for that parameter: the planner asks, naming what was
+    /// excluded. Backups are asked about too: "I don't need daily backups" may mean none or a different schedule.
+    /// </summary>
+    public static TheoryData<string, string, string> RuledOut => new()
+    {
+        { "a database for payments-api with any engine except redis, small, eu, daily backups", "engine", "redis" },
+        { "postgres for payments-api, small, in europe, but not in eu-west-1, daily backups", "region", "eu-west-1" },
+        { "postgres for payments-api, small, eu, I don't need daily backups", "backup_schedule", "daily" },
+        { "postgres for payments-api, small, eu, daily backups are not needed", "backup_schedule", "daily" },
+        { "postgres for payments-api, small, eu, no need for daily backups", "backup_schedule", "daily" },
+        { "postgres for payments-api, anything but small, eu, daily backups", "size", "small" },
+        { "postgres for payments-api, small, anywhere except the EU, daily backups", "region", "eu" },
+        { "a db for payments-api, any engine other than mysql, small, eu, daily", "engine", "mysql" },
+        { "postgres for payments-api, small, eu, do not need hourly backups", "backup_schedule", "hourly" },
+        { "postgres for payments-api, small, eu, weekly backups not required", "backup_schedule", "weekly" },
+        { "postgres for payments-api, small, anywhere except the EU, frankfurt, daily", "region", "eu" },
+    };
+
     public static TheoryData<string, string, string> Incomplete => new()
     {
         { Developer, "postgres for payments-api in eu with daily backups", "size" },
@@ -106,6 +147,7 @@ public sealed class RunbookPlannerPhrasingTests
 
     [Theory]
     [MemberData(nameof(Plannable))]
+    [MemberData(nameof(NegationNearMisses))]
     public async Task PlanAsync_CompleteRequest_ReadsEveryParameter(
         string requester, string text, string engine, string size, string region, string backup, string service, string ns)
     {
@@ -131,6 +173,19 @@ public sealed class RunbookPlannerPhrasingTests
         Assert.Equal("provision-database", sut.Skill);
         Assert.Equal(missing.Split(','), sut.Missing);
         Assert.All(sut.Missing, name => Assert.Contains($"- {name}:", sut.Question, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuledOut))]
+    public async Task PlanAsync_ValueRuledOut_AsksNamingTheExcludedValue(string text, string missing, string excluded)
+    {
+        var outcome = await _sut.PlanAsync(RepositoryFiles.Goal(text));
+
+        var sut = Assert.IsType<PlanningOutcome.NeedsInput>(outcome);
+        Assert.Equal([missing], sut.Missing);
+        Assert.False(sut.Parameters.ContainsKey(missing));
+        Assert.Contains($"- {missing}:", sut.Question, StringComparison.Ordinal);
+        Assert.Contains($"rules out {excluded}", sut.Question, StringComparison.Ordinal);
     }
 
     [Theory]

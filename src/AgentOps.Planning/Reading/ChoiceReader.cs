@@ -6,6 +6,8 @@ namespace AgentOps.Planning.Reading;
 /// Reads a choice parameter from literal ids ("eu-west-1"), synonyms ("frankfurt") and area words ("EU").
 /// Nothing the request names is dropped: an area word that qualifies a value inside its area adds nothing,
 /// and every other value is kept, so "eu and us-east-1" reads as two values and the planner asks which one.
+/// A value the request rules out ("any engine except redis", "not in eu-west-1", "daily backups are not needed")
+/// is never chosen, not even as an area's default: when nothing else is left, the planner asks and says why.
 /// </summary>
 internal sealed class ChoiceReader : IParameterReader
 {
@@ -38,18 +40,19 @@ internal sealed class ChoiceReader : IParameterReader
     {
         var notes = new List<string>();
         var named = new List<ChoiceMention>();
+        var ruledOut = new List<ChoiceMention>();
         if (Literal is not null)
         {
             var current = text.Current;
             foreach (Match match in Literal.Matches(current))
             {
-                Take(text, current, new PhraseMatch(match.Value, match.Value, match.Index, match.Length), named, notes);
+                Take(text, new PhraseMatch(match.Value, match.Value, match.Index, match.Length), named, ruledOut, notes);
             }
         }
         var remaining = text.Current;
         foreach (var match in _values.Matches(remaining))
         {
-            Take(text, remaining, match, named, notes);
+            Take(text, match, named, ruledOut, notes);
         }
         foreach (var match in _unsupported.Matches(text.Current))
         {
@@ -59,25 +62,47 @@ internal sealed class ChoiceReader : IParameterReader
         // "EU region eu-central-1" names one region; "eu and us-east-1" names two, and neither may be dropped silently.
         var kept = named
             .Where(m => m.Area is not { } area || !named.Any(o => o.Area is null && area.Covers(o.Value)))
+            .Where(m => !IsRuledOut(m, ruledOut, notes))
             .OrderBy(m => m.Index)
             .ToList();
         var values = kept.Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
         return new ParameterReading(Parameter.Name, values, notes.Distinct(StringComparer.Ordinal).ToList(), values.Select(v => Describe(v, kept)).ToList());
     }
 
-    private void Take(RequestText text, string current, PhraseMatch match, List<ChoiceMention> named, List<string> notes)
+    private void Take(RequestText text, PhraseMatch match, List<ChoiceMention> named, List<ChoiceMention> ruledOut, List<string> notes)
     {
         var word = string.Join(' ', match.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var area = _areaWords.GetValueOrDefault(word);
-        if (RequestText.IsNegated(current, match.Index))
+        var mention = new ChoiceMention(match.Key, word, match.Index, area);
+        if (RequestText.IsRuledOut(text.Original, match.Index, match.Length))
         {
             notes.Add($"The request rules out {area?.Name ?? match.Key}.");
+            ruledOut.Add(mention);
         }
         else
         {
-            named.Add(new ChoiceMention(match.Key, word, match.Index, area));
+            named.Add(mention);
         }
         text.SetAside(match.Index, match.Length);
+    }
+
+    /// <summary>
+    /// True when a named value is also ruled out: by name ("small ... anything but small"), as the default of an
+    /// area word ("in europe, but not in eu-west-1"), or by an area ("anywhere except the EU ... frankfurt").
+    /// Such a value is dropped with a note rather than chosen, so the planner asks instead of guessing.
+    /// </summary>
+    private static bool IsRuledOut(ChoiceMention mention, List<ChoiceMention> ruledOut, List<string> notes)
+    {
+        if (ruledOut.FirstOrDefault(r => r.Area is { } area ? area.Covers(mention.Value) : string.Equals(r.Value, mention.Value, StringComparison.Ordinal)) is not { } by)
+        {
+            return false;
+        }
+        notes.Add(by.Area is { } ruledArea
+            ? $"{mention.Value} (from '{mention.Word}') is in {ruledArea.Name}, which the request rules out."
+            : mention.Area is not null
+                ? $"'{mention.Word}' would mean {mention.Value} by default, but the request rules out {mention.Value}."
+                : $"The request both names and rules out {mention.Value}.");
+        return true;
     }
 
     /// <summary>

@@ -89,6 +89,14 @@ public sealed class InputValidationLayerTests
         { "password: hunter2hunter2", "secrets.password-assignment" },
         { "ghp_0123456789abcdefghijABCDEFGHIJ0123456789", "secrets.github-token" },
         { "postgres://app:s3cretpw@db.internal:5432/orders", "secrets.connection-string-password" },
+        { "the current db password is Tr0ub4dor-and-3", "secrets.password-assignment" },
+        { "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "secrets.aws-secret-access-key" },
+        { "GITHUB_TOKEN: abcdef123456", "secrets.password-assignment" },
+        { "post alerts with xoxb-123456789012-abcdefghijkl", "secrets.slack-token" },
+        { "sk_live_0123456789abcdefEXAMPLE", "secrets.stripe-key" },
+        { "glpat-0123456789abcdefEXAMPLE", "secrets.gitlab-token" },
+        { "maps key AIzaSyD-EXAMPLE0123456789abcdefghijklmn", "secrets.google-api-key" },
+        { "Authorization: Bearer abc123def456ghi789jkl0mno", "secrets.bearer-token" },
     };
 
     [Theory]

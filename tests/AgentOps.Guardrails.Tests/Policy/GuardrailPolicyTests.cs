@@ -26,7 +26,10 @@ public sealed class GuardrailPolicyTests : IDisposable
             ["ignore-instructions", "privilege-escalation", "role-override", "shell-payload", "credential-exfiltration", "tool-smuggling"],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
-            ["private-key", "aws-access-key", "github-token", "jwt", "password-assignment", "connection-string-password"],
+            [
+                "private-key", "aws-access-key", "aws-secret-access-key", "github-token", "gitlab-token", "slack-token", "stripe-key",
+                "google-api-key", "jwt", "bearer-token", "password-assignment", "connection-string-password",
+            ],
             sut.SecretPatterns.Select(p => p.Id));
         Assert.Equal(new ResourceLimits(20, 10, 65536, 262144), sut.Limits);
     }
