@@ -95,6 +95,10 @@ internal static class SchemaMigrations
         );
         CREATE INDEX ix_used_credentials_expires_at ON used_credentials (expires_at);
         """,
+        """
+        CREATE UNIQUE INDEX ux_runs_live_dedup_key ON runs (dedup_key)
+            WHERE dedup_key IS NOT NULL AND status IN ('Planned', 'Running', 'AwaitingApproval', 'AwaitingReview', 'Completed');
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

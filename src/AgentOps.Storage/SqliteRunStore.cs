@@ -32,10 +32,30 @@ public sealed class SqliteRunStore(SqliteDatabase database) : IRunStore
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (SqliteException ex) when (ex.IsConstraintViolation() && ex.Message.Contains("runs.dedup_key", StringComparison.Ordinal))
+            {
+                throw new DuplicateRunException(run.DedupKey ?? string.Empty, ex);
+            }
             catch (SqliteException ex) when (ex.IsConstraintViolation())
             {
                 throw new InvalidOperationException($"A run with id '{run.Id}' already exists.", ex);
             }
+        }
+    }
+
+    public async Task<bool> TryTransitionAsync(string id, RunStatus from, RunStatus to, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE runs SET status = @to, updated_at = @at WHERE id = @id AND status = @from;";
+            command.WithParameter("@id", id)
+                .WithParameter("@from", from.ToString())
+                .WithParameter("@to", to.ToString())
+                .WithParameter("@at", StorageTime.Format(at));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
 

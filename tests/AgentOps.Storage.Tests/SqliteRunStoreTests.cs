@@ -134,16 +134,42 @@ public sealed class SqliteRunStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task FindLiveByDedupKeyAsync_TwoLiveRuns_ReturnsNewest()
+    public async Task CreateAsync_SecondLiveRunForSameDedupKey_ThrowsDuplicateAndKeepsTheFirst()
     {
         var sut = await CreateStoreAsync();
         await sut.CreateAsync(NewRun("run-old") with { DedupKey = "ticket-42", Status = RunStatus.AwaitingReview });
-        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var error = await Assert.ThrowsAsync<DuplicateRunException>(() => sut.CreateAsync(NewRun("run-new") with { DedupKey = "ticket-42", Status = RunStatus.Planned }));
+
+        Assert.Equal("ticket-42", error.DedupKey);
+        Assert.Equal("run-old", (await sut.FindLiveByDedupKeyAsync("ticket-42"))?.Id);
+        Assert.Null(await sut.GetAsync("run-new"));
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameDedupKeyAfterFirstRolledBack_Allowed()
+    {
+        var sut = await CreateStoreAsync();
+        await sut.CreateAsync(NewRun("run-old") with { DedupKey = "ticket-42", Status = RunStatus.Planned });
+        await sut.UpdateAsync((await sut.GetAsync("run-old"))! with { Status = RunStatus.RolledBack });
+
         await sut.CreateAsync(NewRun("run-new") with { DedupKey = "ticket-42", Status = RunStatus.Planned });
 
-        var found = await sut.FindLiveByDedupKeyAsync("ticket-42");
+        Assert.Equal("run-new", (await sut.FindLiveByDedupKeyAsync("ticket-42"))?.Id);
+    }
 
-        Assert.Equal("run-new", found?.Id);
+    [Fact]
+    public async Task TryTransitionAsync_TwoClaimsOfOnePausedRun_OnlyOneWins()
+    {
+        var sut = await CreateStoreAsync();
+        await sut.CreateAsync(NewRun("run-1") with { Status = RunStatus.AwaitingApproval });
+
+        var first = await sut.TryTransitionAsync("run-1", RunStatus.AwaitingApproval, RunStatus.Running, _time.GetUtcNow());
+        var second = await sut.TryTransitionAsync("run-1", RunStatus.AwaitingApproval, RunStatus.Running, _time.GetUtcNow());
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal(RunStatus.Running, (await sut.GetAsync("run-1"))!.Status);
     }
 
     [Theory]

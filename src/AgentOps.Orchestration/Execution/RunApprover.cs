@@ -30,7 +30,12 @@ public sealed class RunApprover(IRunStore runs, IApprovalStore approvals, IAudit
         await approvals.GrantAsync(new RunApproval(run.Id, run.PlanDigest, approver, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(new AuditEntry(run.Id, approver, [], "run/approve", AuditLayer.Digest(run.PlanDigest),
             [new LayerDecision("L3.approval", Verdict.Allow, "approval.granted", $"{approver} approved {run.PlanDigest}")], "approved"), cancellationToken).ConfigureAwait(false);
-        return await executor.ExecuteAsync(run, cancellationToken).ConfigureAwait(false);
+        // Two approvers at once must not both resume the run: only the one that moves it out of AwaitingApproval does.
+        if (!await runs.TryTransitionAsync(run.Id, RunStatus.AwaitingApproval, RunStatus.Running, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new RunActionRefusedException("approval.not-waiting", $"Run {runId} was resumed by another approval in the meantime.");
+        }
+        return await executor.ExecuteAsync(run with { Status = RunStatus.Running }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RunActionRefusedException> RefuseAsync(RunRecord run, string approver, string rule, string reason)

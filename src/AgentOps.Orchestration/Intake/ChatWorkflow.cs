@@ -84,7 +84,18 @@ public sealed class ChatWorkflow(
                 with { RunId = null };
         }
 
-        var intake = await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+        AuditRecord intake;
+        try
+        {
+            intake = await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuplicateRunException)
+        {
+            // Another request for the same resource was recorded between our check and our insert.
+            await RecordAsync(run with { Status = RunStatus.Refused, Message = "duplicate of a concurrent run" }, request, "duplicate",
+                [screening, new LayerDecision("intake", Verdict.Deny, "intake.duplicate", "a concurrent run for the same resource was recorded first")], cancellationToken).ConfigureAwait(false);
+            return Outcome(ChatStatus.Duplicate, run, plan, "This request duplicates a run that was started at the same moment. Nothing new was created.", [], "intake.duplicate");
+        }
         // The run's audit range starts at its intake record, so the pull request cites the whole run.
         var initial = new RunState();
         initial.NoteAudit(intake.Sequence);

@@ -33,6 +33,31 @@ public sealed class RunApproverTests : IAsyncLifetime
         Assert.True((await _harness.Audit.VerifyAsync()).Intact);
     }
 
+    [Fact]
+    public async Task ApproveAsync_TwoApproversAtOnce_OnlyOneResumesTheRun()
+    {
+        var plan = _harness.ThreeStepPlan(criticalLastStep: true);
+        await _harness.Executor.ExecuteAsync(await _harness.CreateRunAsync(plan));
+
+        var attempts = new[] { ExecutorHarness.Approver, "carol@example.com" }
+            .Select(approver => Task.Run(async () =>
+            {
+                try
+                {
+                    return (await CreateSut().ApproveAsync("run-1", approver)).Status.ToString();
+                }
+                catch (RunActionRefusedException ex)
+                {
+                    return ex.Rule;
+                }
+            }))
+            .ToArray();
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Equal(["AwaitingReview", "approval.not-waiting"], outcomes.Order(StringComparer.Ordinal));
+        Assert.Single(_harness.Tools.CalledTools, t => t == "pull_request_get");
+    }
+
     [Theory]
     [InlineData(ExecutorHarness.Requester, "approval.no-self-approval")]
     [InlineData("ALICE@EXAMPLE.COM", "approval.no-self-approval")]
