@@ -23,10 +23,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     private readonly McpToolGateway _gateway;
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
-        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, PlanExecutor executor, McpToolGateway gateway, string repository)
+        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, McpToolGateway gateway, string repository)
     {
         Rollback = rollback;
-        Executor = executor;
         Paths = paths;
         Audit = audit;
         Runs = runs;
@@ -51,8 +50,6 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     public ChatWorkflow Workflow { get; }
 
     public RunApprover Approver { get; }
-
-    public PlanExecutor Executor { get; }
 
     public RunRollback Rollback { get; }
 
@@ -99,7 +96,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, executor, gateway, repository);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository);
     }
 
     public AuditCheckpointFile Checkpoint => new(Path.Combine(Paths.DataDirectory, "audit-head.json"));

@@ -38,10 +38,7 @@ public sealed partial class PlanExecutor(
             return await SaveAsync(run, state, RunStatus.Refused, run.NextStep,
                 $"refused: the stored plan no longer matches its digest {run.PlanDigest}; nothing more was run", cancellationToken).ConfigureAwait(false);
         }
-        journal.Restore(run.Id, state.Registered
-            .Select(id => plan.Steps.First(s => s.Id == id))
-            .Where(s => s.Compensation is not null)
-            .Select(s => (s.Id, s.Compensation!)));
+        RestoreJournal(run, plan, state);
 
         var planner = agents.Get(options.Planner);
         var stepAgent = agents.Get(options.StepAgent);
@@ -101,11 +98,7 @@ public sealed partial class PlanExecutor(
         }
         var plan = PlanJson.Deserialize(run.PlanJson ?? throw new InvalidOperationException($"Run {run.Id} has no plan."));
         var state = RunState.FromJson(run.StepResultsJson);
-        journal.Restore(run.Id, state.Registered
-            .Where(id => !state.Compensated.Contains(id))
-            .Select(id => plan.Steps.First(s => s.Id == id))
-            .Where(s => s.Compensation is not null)
-            .Select(s => (s.Id, s.Compensation!)));
+        RestoreJournal(run, plan, state);
         var planner = agents.Get(options.Planner);
         var stepAgent = agents.Get(options.StepAgent);
         return await RollBackAsync(run, plan, state, planner, stepAgent, reason, cancellationToken).ConfigureAwait(false);
@@ -263,6 +256,14 @@ public sealed partial class PlanExecutor(
         await runs.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         return updated;
     }
+
+    // The journal lives in memory; the run state is what survives a restart, so rebuild the journal from it.
+    private void RestoreJournal(RunRecord run, Plan plan, RunState state) =>
+        journal.Restore(run.Id, state.Registered
+            .Where(id => !state.Compensated.Contains(id))
+            .Select(id => plan.Steps.First(s => s.Id == id))
+            .Where(s => s.Compensation is not null)
+            .Select(s => (s.Id, s.Compensation!)));
 
     private static Dictionary<string, string> RunFacts(RunRecord run, Plan plan, RunState state) => new(StringComparer.Ordinal)
     {
