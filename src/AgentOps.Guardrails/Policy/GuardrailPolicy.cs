@@ -31,7 +31,7 @@ public sealed record GuardrailPolicy(
             try
             {
                 // A timeout bounds the cost of hostile input against a careless pattern.
-                rules.Add(new PatternRule(id, new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, s_regexTimeout), Scalar(item, "description") ?? id));
+                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id));
             }
             catch (ArgumentException ex)
             {
@@ -39,6 +39,22 @@ public sealed record GuardrailPolicy(
             }
         }
         return rules;
+    }
+
+    // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
+    // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run
+    // (lookarounds) fall back to the backtracking engine, still bounded by the timeout, which fails closed.
+    private static Regex Compile(string pattern)
+    {
+        const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+        try
+        {
+            return new Regex(pattern, Options | RegexOptions.NonBacktracking, s_regexTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, Options | RegexOptions.Compiled, s_regexTimeout);
+        }
     }
 
     internal static YamlMappingNode LoadRoot(string file)
