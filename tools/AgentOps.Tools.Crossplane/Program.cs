@@ -4,7 +4,6 @@ using AgentOps.Tools.Crossplane;
 using AgentOps.Tools.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 var builder = ToolServerHost.CreateBuilder(args, "spiffe://agentops.local/tool/crossplane");
 var skillsDirectory = builder.Configuration["AgentOps:Skills:Directory"] ?? Path.Combine(AppContext.BaseDirectory, "prompts", "skills");
@@ -21,4 +20,4 @@ builder.Services
     .AddAgentOpsToolServer<CrossplaneScopes>(builder.Configuration, "agentops-crossplane", "0.1.0")
     .WithTools<CrossplaneTools>();
 
-await builder.Build().RunAsync();
+await ToolServerHost.RunAsync(builder);

@@ -4,7 +4,6 @@ using AgentOps.Tools.Git;
 using AgentOps.Tools.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 var builder = ToolServerHost.CreateBuilder(args, "spiffe://agentops.local/tool/git");
 var dataDirectory = builder.Configuration["AgentOps:DataDirectory"]
@@ -19,4 +18,4 @@ builder.Services
     .AddAgentOpsToolServer<GitScopes>(builder.Configuration, "agentops-git", "0.1.0")
     .WithTools<GitTools>();
 
-await builder.Build().RunAsync();
+await ToolServerHost.RunAsync(builder);

@@ -15,6 +15,7 @@ internal sealed partial class CredentialFilter(
     DelegatedTokenVerifier verifier,
     IToolScopeResolver scopes,
     ToolServerOptions options,
+    ICallerTokenSource tokens,
     ILogger<CredentialFilter> logger)
 {
     public async ValueTask<CallToolResult> InvokeAsync(
@@ -34,7 +35,7 @@ internal sealed partial class CredentialFilter(
             throw Refuse(toolName, $"read_only: this server runs with --read-only and '{toolName}' changes state");
         }
 
-        var token = ReadToken(context.Params?.Meta);
+        var token = tokens.Read(context);
         var verification = verifier.Verify(token, options.ServerId, required);
         if (!verification.IsValid || verification.Credential is null)
         {
@@ -44,11 +45,6 @@ internal sealed partial class CredentialFilter(
         LogAllowed(logger, toolName, verification.Credential.Subject, required.ToString());
         return await next(context, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string? ReadToken(System.Text.Json.Nodes.JsonObject? meta) =>
-        meta is not null && meta.TryGetPropertyValue(CredentialMeta.Key, out var node) && node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var token)
-            ? token
-            : null;
 
     private McpException Refuse(string toolName, string error)
     {

@@ -1,5 +1,7 @@
 using AgentOps.Identity;
 using AgentOps.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,31 +11,53 @@ using Microsoft.Extensions.Options;
 
 namespace AgentOps.Tools.Hosting;
 
-/// <summary>The shared start-up of every AgentOps tool server: configuration, stderr logging, credential checks, stdio.</summary>
+/// <summary>
+/// The shared start-up of every AgentOps tool server: configuration, stderr logging, credential checks, output
+/// hygiene, and the transport — stdio by default, Streamable HTTP with <c>--http --urls http://127.0.0.1:PORT</c>.
+/// </summary>
 public static class ToolServerHost
 {
+    /// <summary>The path the Streamable HTTP endpoint is mapped on.</summary>
+    public const string HttpPath = "/mcp";
+
     private static readonly Dictionary<string, string> s_switches = new(StringComparer.Ordinal)
     {
         ["--jwks"] = "AgentOps:Tool:Jwks",
         ["--server-id"] = "AgentOps:Tool:ServerId",
         ["--issuer"] = "AgentOps:Tool:Issuer",
         ["--read-only"] = "AgentOps:Tool:ReadOnly",
+        ["--http"] = "AgentOps:Tool:Http",
+        ["--urls"] = "AgentOps:Tool:Urls",
         ["--data-dir"] = "AgentOps:DataDirectory",
     };
 
-    /// <summary>Creates the host builder. Logs go to stderr because stdout carries the protocol.</summary>
-    public static HostApplicationBuilder CreateBuilder(string[] args, string defaultServerId)
+    private static readonly string[] s_flags = ["--read-only", "--http"];
+
+    /// <summary>
+    /// Creates the host builder: a plain host for stdio, a web host for <c>--http</c>. Logs go to stderr because on
+    /// stdio, stdout carries the protocol.
+    /// </summary>
+    public static IHostApplicationBuilder CreateBuilder(string[] args, string defaultServerId)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false });
+        ArgumentNullException.ThrowIfNull(args);
+        var normalised = NormaliseFlags(args);
+        var http = IsHttp(normalised);
+        IHostApplicationBuilder builder = http
+            ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false });
         builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("AgentOps:Tool:ServerId", defaultServerId)]);
         builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine(NormaliseFlags(args), s_switches);
+        builder.Configuration.AddCommandLine(normalised, s_switches);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The SDK logs whole messages at Trace, and a tools/call message carries the delegated token in _meta.
         // Whatever the configuration asks for, that category never goes below Information.
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Information);
+        if (http)
+        {
+            ConfigureHttp(builder);
+        }
         return builder;
     }
 
@@ -41,7 +65,7 @@ public static class ToolServerHost
     /// Opens the shared state file under <c>--data-dir</c> and remembers presented token ids there, so a token is
     /// single-use across server processes, not just within one.
     /// </summary>
-    public static async Task<SqliteDatabase> UseSharedStateAsync(HostApplicationBuilder builder, CancellationToken cancellationToken = default)
+    public static async Task<SqliteDatabase> UseSharedStateAsync(IHostApplicationBuilder builder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var dataDirectory = builder.Configuration["AgentOps:DataDirectory"]
@@ -51,10 +75,14 @@ public static class ToolServerHost
         return database;
     }
 
-    /// <summary>Registers the credential filter with its verifier, and the MCP server over stdio.</summary>
+    /// <summary>
+    /// Registers the credential filter with its verifier, output hygiene, and the MCP server on the transport the
+    /// configuration names. Filters run outermost first: credential, then hygiene, then the tool.
+    /// </summary>
     public static IMcpServerBuilder AddAgentOpsToolServer<TScopes>(this IServiceCollection services, IConfiguration configuration, string name, string version)
         where TScopes : class, IToolScopeResolver
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ToolServerOptions>().Bind(configuration.GetSection(ToolServerOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ServerId), "AgentOps:Tool:ServerId (--server-id) is required.")
             .Validate(o => File.Exists(o.Jwks), "AgentOps:Tool:Jwks (--jwks) must name the issuer's JWKS file; a tool server never runs without one.")
@@ -73,15 +101,66 @@ public static class ToolServerHost
                 sp.GetRequiredService<IReplayCache>());
         });
         services.TryAddSingleton<CredentialFilter>();
+        services.TryAddSingleton(_ => OutputHygiene.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")));
+        services.TryAddSingleton<OutputHygieneFilter>();
 
-        return services
-            .AddMcpServer(o => o.ServerInfo = new() { Name = name, Version = version })
-            .WithStdioServerTransport()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                context.Services!.GetRequiredService<CredentialFilter>().InvokeAsync(context, next, cancellationToken)));
+        var http = configuration.GetValue<bool>("AgentOps:Tool:Http");
+        services.TryAddSingleton<ICallerTokenSource>(http ? new BearerTokenSource() : new MetaTokenSource());
+        var builder = services.AddMcpServer(o => o.ServerInfo = new() { Name = name, Version = version });
+        builder = http
+            ? builder.WithHttpTransport(o => o.Stateless = true)
+            : builder.WithStdioServerTransport();
+        return builder.WithRequestFilters(filters =>
+        {
+            filters.AddCallToolFilter(next => (context, cancellationToken) =>
+                context.Services!.GetRequiredService<CredentialFilter>().InvokeAsync(context, next, cancellationToken));
+            filters.AddCallToolFilter(next => (context, cancellationToken) =>
+                context.Services!.GetRequiredService<OutputHygieneFilter>().InvokeAsync(context, next, cancellationToken));
+        });
     }
 
-    // "--read-only" alone is a flag; the configuration provider wants a value after every switch.
+    /// <summary>Builds and runs the server until its transport closes (stdio) or it is stopped (HTTP).</summary>
+    public static async Task RunAsync(IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder is WebApplicationBuilder web)
+        {
+            var app = web.Build();
+            app.UseHostFiltering();
+            app.MapMcp(HttpPath);
+            await app.RunAsync().ConfigureAwait(false);
+            return;
+        }
+        await ((HostApplicationBuilder)builder).Build().RunAsync().ConfigureAwait(false);
+    }
+
+    // The Streamable HTTP endpoint listens where --urls says, and answers only requests whose Host header names that
+    // host: a page on another origin that resolves its own name to 127.0.0.1 (DNS rebinding) is turned away.
+    private static void ConfigureHttp(IHostApplicationBuilder builder)
+    {
+        var urls = builder.Configuration["AgentOps:Tool:Urls"] ?? "http://127.0.0.1:5100";
+        var bound = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"--urls: '{u}' is not an absolute URL."))
+            .ToArray();
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("urls", urls)]);
+        var hosts = bound.Select(u => u.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (bound.Any(u => u.IsLoopback))
+        {
+            hosts.Add("localhost");
+        }
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.Configure<HostFilteringOptions>(o =>
+        {
+            o.AllowedHosts = [.. hosts];
+            o.AllowEmptyHosts = false;
+        });
+    }
+
+    private static bool IsHttp(string[] args) =>
+        args.Any(a => a.Equals("--http=true", StringComparison.OrdinalIgnoreCase)) ||
+        string.Equals(Environment.GetEnvironmentVariable("AgentOps__Tool__Http"), "true", StringComparison.OrdinalIgnoreCase);
+
+    // "--read-only" and "--http" alone are flags; the configuration provider wants a value after every switch.
     private static string[] NormaliseFlags(string[] args) =>
-        args.Select((a, i) => a == "--read-only" && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)) ? "--read-only=true" : a).ToArray();
+        args.Select((a, i) => s_flags.Contains(a) && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)) ? a + "=true" : a).ToArray();
 }

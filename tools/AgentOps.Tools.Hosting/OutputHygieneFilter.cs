@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentOps.Tools.Hosting;
+
+/// <summary>
+/// Runs after every tool, so no tool can forget: redacts every text block and every string in the structured
+/// content, and when the result holds <see cref="UntrustedText"/> sets <c>_meta["io.agentops/trust"] = "untrusted"</c>
+/// so the orchestrator taints whatever is derived from it.
+/// </summary>
+internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
+{
+    public const string TrustMetaKey = "io.agentops/trust";
+
+    public async ValueTask<CallToolResult> InvokeAsync(
+        RequestContext<CallToolRequestParams> context,
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next,
+        CancellationToken cancellationToken)
+    {
+        var result = await next(context, cancellationToken).ConfigureAwait(false);
+        foreach (var text in result.Content.OfType<TextContentBlock>())
+        {
+            text.Text = RedactText(text.Text);
+        }
+        if (result.StructuredContent is { } structured)
+        {
+            var tree = JsonNode.Parse(structured.GetRawText());
+            hygiene.RedactTree(tree);
+            result.StructuredContent = JsonSerializer.SerializeToElement(tree);
+            if (HoldsUntrusted(tree))
+            {
+                result.Meta ??= [];
+                result.Meta[TrustMetaKey] = UntrustedText.Marker;
+            }
+        }
+        return result;
+    }
+
+    // The SDK mirrors structured content into a JSON text block; key-based redaction must reach that copy too.
+    private string RedactText(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.Length > 0 && trimmed[0] is '{' or '[')
+        {
+            try
+            {
+                var tree = JsonNode.Parse(text);
+                return hygiene.RedactTree(tree)?.ToJsonString() ?? text;
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: fall through to pattern redaction.
+            }
+        }
+        return hygiene.Redact(text);
+    }
+
+    private static bool HoldsUntrusted(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj["trust"] is JsonValue v && v.TryGetValue<string>(out var trust) && trust == UntrustedText.Marker
+            || obj.Any(p => HoldsUntrusted(p.Value)),
+        JsonArray array => array.Any(HoldsUntrusted),
+        _ => false,
+    };
+}

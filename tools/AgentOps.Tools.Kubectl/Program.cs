@@ -1,0 +1,1 @@
+await Task.CompletedTask; // placeholder: replaced by the server implementation
