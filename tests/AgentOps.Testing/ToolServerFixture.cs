@@ -6,16 +6,16 @@ using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
-namespace AgentOps.Tools.Tests;
+namespace AgentOps.Testing;
 
 /// <summary>
 /// Starts one of our tool servers as a real child process over stdio, with a fresh broker key, and mints
 /// tokens for it — valid ones and every kind of bad one.
 /// </summary>
-internal sealed class ToolServerFixture : IAsyncDisposable
+public sealed class ToolServerFixture : IAsyncDisposable
 {
     public const string Human = "developer@example.com";
-    private static readonly AgentIdentity s_planner = new("spiffe://agentops.local/agent/planner", "autonomous", "runbook", "agentops", ScopeSet.Parse("git:*:repo/* crossplane:render:skill/* crossplane:validate:ns/* crossplane:read:xrds"));
+    private static readonly AgentIdentity s_planner = new("spiffe://agentops.local/agent/planner", "autonomous", "runbook", "agentops", ScopeSet.Parse("git:* crossplane:* k8s:* argocd:* prometheus:*"));
     private static readonly AgentIdentity s_stepAgent = s_planner with { Id = "spiffe://agentops.local/agent/infra-provisioner", AgentType = "domain_specific" };
 
     private readonly SigningKeyStore _keys;
