@@ -65,6 +65,6 @@ public sealed partial class OutputHygiene(TextScreen screen)
         }
     }
 
-    [GeneratedRegex(@"(^|[_.\-])(password|passwd|pwd|secret|token|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|secret[_\-]?key|credentials?|client[_\-]?secret)$|^(password|passwd|secret|token|apikey|apiKey|privateKey|accessKey|secretKey|clientSecret|credentials?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(^|[_.\-])(password|passwd|pwd|secret|token|api[_.\-]?key|private[_.\-]?key|ssh[_.\-]?privatekey|access[_.\-]?key|secret[_.\-]?key|credentials?|client[_.\-]?secret)$|^(apiKey|privateKey|accessKey|secretKey|clientSecret|tls\.key)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretKeyPattern();
 }
