@@ -32,7 +32,7 @@ internal static class DefinitionReader
         foreach (var (version, schema) in ServedVersions(crd, name, origin))
         {
             var openApi = schema ?? JsonNode.Parse(PermissiveSchema)!.AsObject();
-            schemas.Add(new ManifestSchema($"{group}/{version}", kind, name, CrdKind, openApi.ToElement()));
+            schemas.Add(new ManifestSchema($"{group}/{version}", kind, name, CrdKind, openApi.ToElement(), crd.At("spec", "names", "plural").AsString()));
         }
 
         return schemas;
@@ -50,11 +50,11 @@ internal static class DefinitionReader
         foreach (var (version, schema) in ServedVersions(xrd, name, origin))
         {
             var composite = CrossplaneSchemas.ForComposite(schema, scope);
-            schemas.Add(new ManifestSchema($"{group}/{version}", kind, name, XrdKind, composite.ToElement()));
+            schemas.Add(new ManifestSchema($"{group}/{version}", kind, name, XrdKind, composite.ToElement(), xrd.At("spec", "names", "plural").AsString()));
             if (claimKind is not null)
             {
                 var claim = CrossplaneSchemas.ForClaim(schema);
-                schemas.Add(new ManifestSchema($"{group}/{version}", claimKind, name, XrdKind, claim.ToElement()));
+                schemas.Add(new ManifestSchema($"{group}/{version}", claimKind, name, XrdKind, claim.ToElement(), xrd.At("spec", "claimNames", "plural").AsString()));
             }
         }
 

@@ -7,10 +7,11 @@ namespace AgentOps.Manifests;
 /// </summary>
 public sealed class ManifestSchema
 {
-    internal ManifestSchema(string apiVersion, string kind, string sourceName, string sourceKind, JsonElement openApiV3Schema)
+    internal ManifestSchema(string apiVersion, string kind, string sourceName, string sourceKind, JsonElement openApiV3Schema, string? plural = null)
     {
         ApiVersion = apiVersion;
         Kind = kind;
+        Plural = plural;
         SourceName = sourceName;
         SourceKind = sourceKind;
         OpenApiV3Schema = openApiV3Schema;
@@ -20,6 +21,9 @@ public sealed class ManifestSchema
     public string ApiVersion { get; }
 
     public string Kind { get; }
+
+    /// <summary>The resource name in REST paths (<c>spec.names.plural</c>, or <c>spec.claimNames.plural</c> for a claim), when the definition gives one.</summary>
+    public string? Plural { get; }
 
     /// <summary>metadata.name of the CustomResourceDefinition or CompositeResourceDefinition that defines the kind.</summary>
     public string SourceName { get; }

@@ -17,6 +17,16 @@ public sealed class PlatformDatabaseXrdTests
     }
 
     [Fact]
+    public void Catalog_KnowsTheRestPluralOfClaimAndComposite()
+    {
+        Assert.True(s_platform.TryGet("platform.example.io/v1alpha1", "Database", out var claim));
+        Assert.True(s_platform.TryGet("platform.example.io/v1alpha1", "XDatabase", out var composite));
+
+        Assert.Equal("databases", claim.Plural);
+        Assert.Equal("xdatabases", composite.Plural);
+    }
+
+    [Fact]
     public void Validate_ExampleClaim_IsValid()
     {
         var sut = new ManifestValidator(s_platform);
