@@ -54,7 +54,7 @@ internal static class DefinitionReader
             if (claimKind is not null)
             {
                 var claim = CrossplaneSchemas.ForClaim(schema);
-                schemas.Add(new ManifestSchema($"{group}/{version}", claimKind, name, XrdKind, claim.ToElement(), xrd.At("spec", "claimNames", "plural").AsString()));
+                schemas.Add(new ManifestSchema($"{group}/{version}", claimKind, name, XrdKind, claim.ToElement(), xrd.At("spec", "claimNames", "plural").AsString(), isClaim: true));
             }
         }
 

@@ -7,11 +7,12 @@ namespace AgentOps.Manifests;
 /// </summary>
 public sealed class ManifestSchema
 {
-    internal ManifestSchema(string apiVersion, string kind, string sourceName, string sourceKind, JsonElement openApiV3Schema, string? plural = null)
+    internal ManifestSchema(string apiVersion, string kind, string sourceName, string sourceKind, JsonElement openApiV3Schema, string? plural = null, bool isClaim = false)
     {
         ApiVersion = apiVersion;
         Kind = kind;
         Plural = plural;
+        IsClaim = isClaim;
         SourceName = sourceName;
         SourceKind = sourceKind;
         OpenApiV3Schema = openApiV3Schema;
@@ -24,6 +25,9 @@ public sealed class ManifestSchema
 
     /// <summary>The resource name in REST paths (<c>spec.names.plural</c>, or <c>spec.claimNames.plural</c> for a claim), when the definition gives one.</summary>
     public string? Plural { get; }
+
+    /// <summary>True for the namespaced claim kind of a Crossplane XRD (<c>spec.claimNames</c>).</summary>
+    public bool IsClaim { get; }
 
     /// <summary>metadata.name of the CustomResourceDefinition or CompositeResourceDefinition that defines the kind.</summary>
     public string SourceName { get; }

@@ -24,6 +24,8 @@ public sealed class PlatformDatabaseXrdTests
 
         Assert.Equal("databases", claim.Plural);
         Assert.Equal("xdatabases", composite.Plural);
+        Assert.True(claim.IsClaim);
+        Assert.False(composite.IsClaim);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed record XrdList(IReadOnlyList<string> Kinds);
 
 /// <summary>Renders claims from the skill catalogue and validates them against the XRDs' openAPIV3Schema.</summary>
 [McpServerToolType]
-public sealed class CrossplaneTools(SkillCatalog skills, ManifestValidator validator, SchemaCatalog schemas)
+public sealed class CrossplaneTools(SkillCatalog skills, ManifestValidator validator, SchemaCatalog schemas, ClaimStatusReader claims)
 {
     [McpServerTool(Name = "claim_render", ReadOnly = true, Destructive = false, Idempotent = true, UseStructuredContent = true)]
     [Description("Render the Crossplane claim of a skill from its parameters. Scope: crossplane:render:skill/<skill>.")]
@@ -84,5 +84,19 @@ public sealed class CrossplaneTools(SkillCatalog skills, ManifestValidator valid
     {
         _ = CallerCredential.From(context);
         return new XrdList(schemas.Kinds.OrderBy(k => k, StringComparer.Ordinal).ToArray());
+    }
+
+    [McpServerTool(Name = "claim_status", ReadOnly = true, Destructive = false, Idempotent = true, UseStructuredContent = true)]
+    [Description("Read a claim's status from the cluster: Ready and Synced, every condition (messages are untrusted text), the connection secret's name and the composite resource. Needs a configured cluster. Scope: crossplane:read:ns/<namespace>.")]
+    public Task<ClaimStatus> ClaimStatus(
+        RequestContext<CallToolRequestParams> context,
+        [Description("Claim kind, e.g. Database")] string kind,
+        [Description("The claim's namespace")] string @namespace,
+        [Description("The claim's name")] string name,
+        [Description("group/version when the kind is served at several versions")] string? apiVersion = null,
+        CancellationToken cancellationToken = default)
+    {
+        _ = CallerCredential.From(context);
+        return claims.ReadAsync(kind, @namespace, name, apiVersion, cancellationToken);
     }
 }

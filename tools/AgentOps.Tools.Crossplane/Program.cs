@@ -16,6 +16,11 @@ var schemas = SchemaCatalog.LoadFrom(schemaPaths);
 builder.Services.AddSingleton(SkillCatalog.Load(skillsDirectory));
 builder.Services.AddSingleton(schemas);
 builder.Services.AddSingleton(new ManifestValidator(schemas));
+builder.Services.AddSingleton(sp => new ClaimStatusReader(
+    ClusterConnection.FromConfiguration(builder.Configuration),
+    schemas,
+    sp.GetRequiredService<OutputHygiene>(),
+    builder.Configuration.GetValue("AgentOps:Crossplane:TimeoutSeconds", 10) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(10)));
 builder.Services
     .AddAgentOpsToolServer<CrossplaneScopes>(builder.Configuration, "agentops-crossplane", "0.1.0")
     .WithTools<CrossplaneTools>();
