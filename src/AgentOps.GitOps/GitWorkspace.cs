@@ -4,9 +4,10 @@ namespace AgentOps.GitOps;
 
 /// <summary>
 /// A working clone per (repository, branch) under one root. Each operation opens the clone afresh,
-/// so a tool server can be restarted between steps and pick up where the plan left off.
+/// so a tool server can be restarted between steps and pick up where the plan left off. When the forge repository
+/// was cloned from a remote, <paramref name="upstream"/> carries pushes and branch deletions on to it.
 /// </summary>
-public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAllowList allowList)
+public sealed partial class GitWorkspace(string workspacesRoot, LocalForge forge, PathAllowList allowList, ForgeUpstream? upstream = null)
 {
     public string PathFor(string repository, string branch)
     {
@@ -95,8 +96,7 @@ public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAl
         {
             throw new ForgeRuleException("git.commit.empty", $"Nothing to commit on '{branch}'.");
         }
-        var trailer = string.IsNullOrWhiteSpace(coAuthor) ? string.Empty : $"\n\nCo-authored-by: {coAuthor}";
-        var commit = repo.Commit(message + trailer, author, author);
+        var commit = repo.Commit(WithCoAuthor(message, coAuthor), author, author);
         return commit.Sha;
     }
 
@@ -105,7 +105,12 @@ public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAl
         var root = RequireClone(repository, branch);
         using var repo = new Repository(root);
         var local = repo.Branches[branch] ?? throw new ForgeRuleException("git.branch.missing", $"Branch '{branch}' does not exist in the workspace.");
-        repo.Network.Push(repo.Network.Remotes["origin"], $"refs/heads/{branch}:refs/heads/{branch}", new PushOptions());
+        repo.Network.Push(repo.Network.Remotes["origin"], $"refs/heads/{branch}:refs/heads/{branch}", new PushOptions
+        {
+            // libgit2 reports a refused ref through this callback rather than as an exception: make it one.
+            OnPushStatusError = error => throw new ForgeRuleException("git.push.rejected", $"The forge refused {error.Reference}: {error.Message}"),
+        });
+        upstream?.PushBranch(repository, branch);
         return local.Tip.Sha;
     }
 
@@ -116,16 +121,19 @@ public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAl
         var deleted = false;
         if (remote)
         {
-            using var bare = new Repository(forge.RepositoryPath(repository));
-            if (bare.Branches[branch] is not null)
+            if (branch == BareRepository.DefaultBranch)
             {
-                if (branch == BareRepository.DefaultBranch)
-                {
-                    throw new ForgeRuleException("git.branch.protected", $"'{branch}' is protected.");
-                }
-                bare.Branches.Remove(branch);
-                deleted = true;
+                throw new ForgeRuleException("git.branch.protected", $"'{branch}' is protected.");
             }
+            using (var bare = new Repository(forge.RepositoryPath(repository)))
+            {
+                if (bare.Refs["refs/heads/" + branch] is not null)
+                {
+                    bare.Refs.Remove("refs/heads/" + branch);
+                    deleted = true;
+                }
+            }
+            deleted |= upstream?.DeleteBranch(repository, branch) ?? false;
         }
         var path = PathFor(repository, branch);
         if (Directory.Exists(path))
@@ -135,6 +143,9 @@ public sealed class GitWorkspace(string workspacesRoot, LocalForge forge, PathAl
         }
         return deleted;
     }
+
+    private static string WithCoAuthor(string message, string? coAuthor) =>
+        string.IsNullOrWhiteSpace(coAuthor) ? message : $"{message.TrimEnd()}\n\nCo-authored-by: {coAuthor}";
 
     private string RequireClone(string repository, string branch)
     {

@@ -3,11 +3,18 @@ using AgentOps.Core;
 namespace AgentOps.GitOps;
 
 /// <summary>
-/// Where agents open pull requests and reviewers act on them. Implemented by the embedded <see cref="LocalForge"/>;
-/// a GitHub implementation plugs in through configuration.
+/// Where agents open pull requests and reviewers act on them: the embedded <see cref="LocalForge"/>, or GitHub
+/// (<see cref="GitHub.GitHubPullRequestProvider"/>), chosen by <c>AgentOps:Git:Provider</c>.
 /// </summary>
+/// <remarks>
+/// <see cref="MergeAsync"/> is where the four-eyes rule lives, in every implementation: the merger is a human, and a
+/// human other than the requester and the author approved the pull request at its current head.
+/// </remarks>
 public interface IPullRequestProvider
 {
+    /// <summary>Where a person opens the pull request: <c>forge://…</c> locally, the GitHub page otherwise.</summary>
+    string LinkFor(string repository, long number);
+
     Task<PullRequestRecord> OpenAsync(PullRequestDraft draft, CancellationToken cancellationToken = default);
 
     Task<PullRequestRecord?> GetAsync(string repository, long number, CancellationToken cancellationToken = default);

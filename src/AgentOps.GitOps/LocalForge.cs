@@ -42,6 +42,8 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
             cancellationToken).ConfigureAwait(false);
     }
 
+    public string LinkFor(string repository, long number) => $"forge://{repository}/pulls/{number}";
+
     public Task<PullRequestRecord?> GetAsync(string repository, long number, CancellationToken cancellationToken = default) =>
         store.GetAsync(repository, number, cancellationToken);
 
@@ -77,14 +79,7 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
     public async Task<PullRequestRecord> MergeAsync(string repository, long number, string reviewer, CancellationToken cancellationToken = default)
     {
         var pr = await RequireOpenAsync(repository, number, cancellationToken).ConfigureAwait(false);
-        if (ReviewerRules.IsAgent(reviewer))
-        {
-            throw new ForgeRuleException("forge.review.no-agent-merge", $"'{reviewer}' is an agent identity; agents can never merge pull requests.");
-        }
-        if (!PrincipalName.IsWellFormedHuman(reviewer))
-        {
-            throw new ForgeRuleException("forge.review.identity", $"'{reviewer}' is not an identity we accept for merges (plain ASCII, no spaces).");
-        }
+        ReviewerRules.EnsureMayMerge(reviewer);
         var approvals = await store.ListApprovalsAsync(repository, number, cancellationToken).ConfigureAwait(false);
         if (approvals.Count == 0)
         {
@@ -92,11 +87,11 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         }
         // An approval is of the commit the reviewer saw: anything pushed after it needs a new look.
         var tip = SourceTip(pr);
-        if (!approvals.Any(a => a.HeadSha == tip))
+        if (tip is null || !approvals.Any(a => a.HeadSha == tip))
         {
             throw new ForgeRuleException("forge.review.stale-approval", $"Branch '{pr.SourceBranch}' changed after it was approved (now at {tip?[..12]}); it needs a new approval.");
         }
-        var mergeCommit = MergeInBareRepository(pr, reviewer);
+        var mergeCommit = MergeInBareRepository(pr, tip, reviewer);
         var merged = pr with
         {
             State = PullRequestState.Merged,
@@ -124,11 +119,17 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         return closed;
     }
 
-    private string MergeInBareRepository(PullRequestRecord pr, string reviewer)
+    // Merges the commit that was approved, not whatever the branch points at by now: a push between the approval
+    // check and this merge must not slip unreviewed changes in.
+    private string MergeInBareRepository(PullRequestRecord pr, string approvedTip, string reviewer)
     {
         using var repo = new Repository(RepositoryPath(pr.Repository));
         var target = repo.Branches[pr.TargetBranch]?.Tip ?? throw new ForgeRuleException("forge.pull-request.branch-missing", $"Target branch '{pr.TargetBranch}' is gone.");
         var head = repo.Branches[pr.SourceBranch]?.Tip ?? throw new ForgeRuleException("forge.pull-request.branch-missing", $"Branch '{pr.SourceBranch}' is gone.");
+        if (head.Sha != approvedTip)
+        {
+            throw new ForgeRuleException("forge.review.stale-approval", $"Branch '{pr.SourceBranch}' moved to {head.Sha[..12]} while it was being merged; it needs a new approval.");
+        }
         var result = repo.ObjectDatabase.MergeCommits(target, head, new MergeTreeOptions());
         if (result.Status != MergeTreeStatus.Succeeded && result.Conflicts.All(c => IsAppendOnly(c.Ours?.Path ?? c.Theirs?.Path)))
         {

@@ -13,6 +13,20 @@ public static class ReviewerRules
     /// <summary>Identities compare after normalisation, so padding or look-alike characters cannot make a name someone else.</summary>
     public static bool SameIdentity(string a, string b) => PrincipalName.Same(a, b);
 
+    /// <summary>Who may merge: a human, never an agent, whatever the approvals say.</summary>
+    public static void EnsureMayMerge(string merger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(merger);
+        if (IsAgent(merger))
+        {
+            throw new ForgeRuleException("forge.review.no-agent-merge", $"'{merger}' is an agent identity; agents can never merge pull requests.");
+        }
+        if (!PrincipalName.IsWellFormedHuman(merger))
+        {
+            throw new ForgeRuleException("forge.review.identity", $"'{merger}' is not an identity we accept for merges (plain ASCII, no spaces).");
+        }
+    }
+
     public static void EnsureMayApprove(string reviewer, string requester, string author)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
