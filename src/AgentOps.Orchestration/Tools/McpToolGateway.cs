@@ -9,16 +9,46 @@ namespace AgentOps.Orchestration.Tools;
 
 /// <summary>
 /// Starts each configured tool server on first use as a child process over stdio and keeps one MCP client per server
-/// for the life of the gateway. The credential goes in <c>params._meta</c> under <c>io.agentops/credential</c>.
+/// for the life of the gateway. The credential goes in <c>params._meta</c> under <c>io.agentops/credential</c>, to our
+/// own servers only: a <see cref="ToolServerTrust.UnverifiedToken"/> server never receives it.
 /// </summary>
-public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServerEndpoint> endpoints, ILoggerFactory loggerFactory, TimeSpan? toolCallTimeout = null) : IToolGateway
+public sealed partial class McpToolGateway : IToolGateway
 {
-    private readonly TimeSpan _callTimeout = toolCallTimeout ?? TimeSpan.FromMinutes(2);
     public const string CredentialMetaKey = "io.agentops/credential";
 
+    /// <summary>The result <c>_meta</c> key under which our servers flag content from outside as untrusted.</summary>
+    public const string TrustMetaKey = "io.agentops/trust";
+
+    private readonly IReadOnlyDictionary<string, ToolServerEndpoint> _endpoints;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeSpan _callTimeout;
     private readonly ConcurrentDictionary<string, Lazy<Task<Connection>>> _connections = new(StringComparer.Ordinal);
-    private readonly ILogger _logger = loggerFactory.CreateLogger<McpToolGateway>();
+    private readonly ILogger _logger;
     private readonly Lock _logGate = new();
+
+    /// <exception cref="ArgumentException">An endpoint is a third-party server: those are hosted by <see cref="ThirdPartyToolGateway"/>.</exception>
+    public McpToolGateway(IReadOnlyDictionary<string, ToolServerEndpoint> endpoints, ILoggerFactory loggerFactory, TimeSpan? toolCallTimeout = null)
+        : this(endpoints, loggerFactory, toolCallTimeout, hostsThirdParty: false)
+    {
+    }
+
+    // Only ThirdPartyToolGateway may host a server that cannot verify our token, because only it checks the token in
+    // that server's place; a gateway built directly would call such a server with no check at all.
+    internal McpToolGateway(IReadOnlyDictionary<string, ToolServerEndpoint> endpoints, ILoggerFactory loggerFactory, TimeSpan? toolCallTimeout, bool hostsThirdParty)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (!hostsThirdParty && endpoints.Values.FirstOrDefault(e => e.Trust != ToolServerTrust.VerifiesToken) is { } thirdParty)
+        {
+            throw new ArgumentException(
+                $"Tool server '{thirdParty.Name}' cannot verify our token; host it through {nameof(ThirdPartyToolGateway)}, which checks the token in its place.",
+                nameof(endpoints));
+        }
+        _endpoints = endpoints;
+        _loggerFactory = loggerFactory;
+        _callTimeout = toolCallTimeout ?? TimeSpan.FromMinutes(2);
+        _logger = loggerFactory.CreateLogger<McpToolGateway>();
+    }
 
     public string ServerIdOf(string server) => Endpoint(server).ServerId;
 
@@ -34,16 +64,19 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
     public async Task<ToolCallOutcome> CallAsync(string server, string tool, JsonObject arguments, string credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        var endpoint = Endpoint(server);
         var connection = await ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         var args = arguments.ToDictionary(p => p.Key, p => (object?)p.Value?.DeepClone());
+        // No _meta at all for a third-party server: not the token, and nothing else of ours either.
+        var options = endpoint.Trust == ToolServerTrust.VerifiesToken
+            ? new RequestOptions { Meta = new JsonObject { [CredentialMetaKey] = credential } }
+            : null;
         CallToolResult result;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_callTimeout);
         try
         {
-            result = await connection.Client.CallToolAsync(tool, args,
-                options: new RequestOptions { Meta = new JsonObject { [CredentialMetaKey] = credential } },
-                cancellationToken: timeout.Token).ConfigureAwait(false);
+            result = await connection.Client.CallToolAsync(tool, args, options: options, cancellationToken: timeout.Token).ConfigureAwait(false);
         }
         catch (McpException ex)
         {
@@ -60,7 +93,8 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
         }
         var text = string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
         var structured = result.StructuredContent is { } element ? JsonNode.Parse(element.GetRawText()) : null;
-        return new ToolCallOutcome(result.IsError == true, structured, text);
+        var untrusted = result.Meta?[TrustMetaKey] is JsonValue trust && trust.TryGetValue<string>(out var marker) && marker == "untrusted";
+        return new ToolCallOutcome(result.IsError == true, structured, text, untrusted);
     }
 
     public async ValueTask DisposeAsync()
@@ -76,9 +110,9 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
     }
 
     private ToolServerEndpoint Endpoint(string server) =>
-        endpoints.TryGetValue(server, out var endpoint)
+        _endpoints.TryGetValue(server, out var endpoint)
             ? endpoint
-            : throw new InvalidOperationException($"No tool server named '{server}' is configured (known: {string.Join(", ", endpoints.Keys)}).");
+            : throw new InvalidOperationException($"No tool server named '{server}' is configured (known: {string.Join(", ", _endpoints.Keys)}).");
 
     private async Task<Connection> ConnectAsync(string server, CancellationToken cancellationToken)
     {
@@ -98,11 +132,16 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
 
     private async Task<Connection> StartAsync(ToolServerEndpoint endpoint, CancellationToken cancellationToken)
     {
+        var ours = endpoint.Trust == ToolServerTrust.VerifiesToken;
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = endpoint.Name,
             Command = endpoint.Command,
             Arguments = endpoint.Arguments.ToList(),
+            // Our environment may hold secrets (an LLM API key, a forge token); a third-party process gets the SDK's
+            // curated basics (PATH, HOME, ...) and what its configuration names, nothing else.
+            InheritEnvironmentVariables = ours,
+            EnvironmentVariables = ProcessEnvironment(endpoint, ours),
             StandardErrorLines = line =>
             {
                 LogServerError(_logger, endpoint.Name, line);
@@ -114,11 +153,12 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
                     }
                 }
             },
-        }, loggerFactory);
+        }, _loggerFactory);
         var client = await McpClient.CreateAsync(transport, new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "agentops-orchestrator", Version = "0.1.0" },
-        }, loggerFactory, cancellationToken).ConfigureAwait(false);
+            ProtocolVersion = endpoint.ProtocolVersion,
+        }, _loggerFactory, cancellationToken).ConfigureAwait(false);
         var tools = await client.ListToolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var descriptors = tools.ToDictionary(
             t => t.Name,
@@ -126,6 +166,16 @@ public sealed partial class McpToolGateway(IReadOnlyDictionary<string, ToolServe
                 t.ProtocolTool.Annotations?.ReadOnlyHint == true, t.ProtocolTool.Annotations?.DestructiveHint != false),
             StringComparer.Ordinal);
         return new Connection(client, descriptors);
+    }
+
+    private static Dictionary<string, string?>? ProcessEnvironment(ToolServerEndpoint endpoint, bool inherit)
+    {
+        Dictionary<string, string?> variables = inherit ? new(StringComparer.Ordinal) : StdioClientTransportOptions.GetDefaultEnvironmentVariables();
+        foreach (var (name, value) in endpoint.Environment ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+        return variables.Count == 0 ? null : variables;
     }
 
     private sealed record Connection(McpClient Client, IReadOnlyDictionary<string, ToolDescriptor> Tools);
