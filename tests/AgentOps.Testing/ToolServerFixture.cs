@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Identity;
@@ -20,12 +21,15 @@ public sealed class ToolServerFixture : IAsyncDisposable
 
     private readonly SigningKeyStore _keys;
 
-    private ToolServerFixture(string directory, SigningKeyStore keys, McpClient client, string serverId)
+    private readonly ConcurrentQueue<string> _standardError;
+
+    private ToolServerFixture(string directory, SigningKeyStore keys, McpClient client, string serverId, ConcurrentQueue<string> standardError)
     {
         Directory = directory;
         _keys = keys;
         Client = client;
         ServerId = serverId;
+        _standardError = standardError;
     }
 
     public string Directory { get; }
@@ -34,22 +38,39 @@ public sealed class ToolServerFixture : IAsyncDisposable
 
     public string ServerId { get; }
 
+    /// <summary>Every line the server has written to stderr so far (its logs), e.g. to check that no secret reached them.</summary>
+    public IReadOnlyList<string> StandardError => [.. _standardError];
+
     public static Task<ToolServerFixture> StartAsync(string assembly, string serverId, params string[] extraArguments) =>
         StartInAsync(Path.Combine(Path.GetTempPath(), "agentops-tools-tests", Guid.NewGuid().ToString("N")), assembly, serverId, extraArguments);
 
+    /// <summary>
+    /// Starts a server with extra environment variables on top of this process's own: settings a server reads from its
+    /// environment, such as a backend token that must not appear on a command line.
+    /// </summary>
+    public static Task<ToolServerFixture> StartAsync(string assembly, string serverId, IReadOnlyDictionary<string, string?> environment, params string[] extraArguments) =>
+        StartCoreAsync(Path.Combine(Path.GetTempPath(), "agentops-tools-tests", Guid.NewGuid().ToString("N")), assembly, serverId, environment, extraArguments);
+
     /// <summary>Starts a server on an existing data directory (same keys, same shared state), as a restart would.</summary>
-    public static async Task<ToolServerFixture> StartInAsync(string directory, string assembly, string serverId, params string[] extraArguments)
+    public static Task<ToolServerFixture> StartInAsync(string directory, string assembly, string serverId, params string[] extraArguments) =>
+        StartCoreAsync(directory, assembly, serverId, environment: null, extraArguments);
+
+    private static async Task<ToolServerFixture> StartCoreAsync(
+        string directory, string assembly, string serverId, IReadOnlyDictionary<string, string?>? environment, string[] extraArguments)
     {
         System.IO.Directory.CreateDirectory(directory);
         var keys = SigningKeyStore.OpenOrCreate(Path.Combine(directory, "keys"), TimeProvider.System);
+        var standardError = new ConcurrentQueue<string>();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = assembly,
             Command = "dotnet",
             Arguments = [Path.Combine(AppContext.BaseDirectory, assembly), "--jwks", keys.JwksPath, "--data-dir", directory, "--server-id", serverId, .. extraArguments],
+            EnvironmentVariables = environment?.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            StandardErrorLines = standardError.Enqueue,
         });
         var client = await McpClient.CreateAsync(transport);
-        return new ToolServerFixture(directory, keys, client, serverId);
+        return new ToolServerFixture(directory, keys, client, serverId, standardError);
     }
 
     /// <summary>A token chain human → planner → step agent for this server and scope, minted at <paramref name="mintedAt"/>.</summary>
