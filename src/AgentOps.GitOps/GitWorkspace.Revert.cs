@@ -19,12 +19,12 @@ public sealed partial class GitWorkspace
             throw new ForgeRuleException("git.revert.unknown-commit", $"'{sha}' is not a commit id (7 to 40 hexadecimal characters).");
         }
         using var repo = new Repository(root);
+        var commit = repo.Lookup<Commit>(sha)
+            ?? throw new ForgeRuleException("git.revert.unknown-commit", $"There is no commit '{sha}' in '{repository}'.");
         if (repo.RetrieveStatus(new StatusOptions()).IsDirty)
         {
             throw new ForgeRuleException("git.revert.dirty", $"Branch '{branch}' has uncommitted changes; commit them before reverting.");
         }
-        var commit = repo.Lookup<Commit>(sha)
-            ?? throw new ForgeRuleException("git.revert.unknown-commit", $"There is no commit '{sha}' in '{repository}'.");
         var head = repo.Head.Tip;
         if (repo.ObjectDatabase.FindMergeBase(commit, head)?.Id != commit.Id)
         {

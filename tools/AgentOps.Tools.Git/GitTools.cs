@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using AgentOps.Core;
 using AgentOps.GitOps;
 using AgentOps.Tools.Hosting;
 using LibGit2Sharp;
@@ -10,11 +9,13 @@ using ModelContextProtocol.Server;
 namespace AgentOps.Tools.Git;
 
 /// <summary>
-/// Git through LibGit2Sharp against the local forge. Commits carry the agent as author and the human
-/// who asked as co-author; both come from the verified credential, never from arguments.
+/// Git through LibGit2Sharp against the forge's repositories, and pull requests through the configured
+/// <see cref="IPullRequestProvider"/> (local forge or GitHub). Commits carry the agent as author and the human who
+/// asked as co-author; both come from the verified credential, never from arguments.
 /// </summary>
 [McpServerToolType]
-public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvider timeProvider)
+public sealed partial class GitTools(
+    GitWorkspace workspace, ForgeUpstream upstream, IPullRequestProvider pullRequests, OutputHygiene hygiene, TimeProvider timeProvider)
 {
     [McpServerTool(Name = "branch_create", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
     [Description("Clone the repository and create a new branch from the base branch. Scope: git:branch_create:repo/<repo>/branch/<branch>.")]
@@ -87,71 +88,19 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
         return Guard(() => new BranchDeleted(repo, branch, workspace.DeleteBranch(repo, branch, remote)));
     }
 
-    [McpServerTool(Name = "pull_request_open", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Open a pull request from a pushed branch. It waits for a human reviewer. Scope: git:pull_request_open:repo/<repo>/branch/<branch>.")]
-    public async Task<PullRequestSummary> PullRequestOpen(
-        RequestContext<CallToolRequestParams> context, string repo, string branch, string title, string body, string @base = "main",
-        CancellationToken cancellationToken = default)
-    {
-        var credential = CallerCredential.From(context);
-        var draft = new PullRequestDraft(repo, branch, @base, title, body, credential.Subject, credential.OriginalRequester, RunId: credential.ContextId);
-        var pr = await GuardAsync(() => forge.OpenAsync(draft, cancellationToken)).ConfigureAwait(false);
-        return Summary(pr);
-    }
-
-    [McpServerTool(Name = "pull_request_close", Destructive = true, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Close a pull request without merging. The branch must be the pull request's own: the scope is bound to it. Scope: git:pull_request_close:repo/<repo>/branch/<branch>.")]
-    public async Task<PullRequestSummary> PullRequestClose(RequestContext<CallToolRequestParams> context, string repo, string branch, long number, CancellationToken cancellationToken = default)
-    {
-        var credential = CallerCredential.From(context);
-        var existing = await forge.GetAsync(repo, number, cancellationToken).ConfigureAwait(false)
-            ?? throw new McpException($"There is no pull request #{number} in '{repo}'.");
-        if (existing.SourceBranch != branch)
-        {
-            throw new McpException($"Pull request #{number} is from branch '{existing.SourceBranch}', not '{branch}'; a token for one branch cannot close another's pull request.");
-        }
-        var pr = await GuardAsync(() => forge.CloseAsync(repo, number, credential.Subject, cancellationToken)).ConfigureAwait(false);
-        return Summary(pr);
-    }
-
-    [McpServerTool(Name = "pull_request_get", Destructive = false, Idempotent = true, ReadOnly = true, UseStructuredContent = true)]
-    [Description("Get one pull request. Scope: git:pull_request_get:repo/<repo>.")]
-    public async Task<PullRequestSummary> PullRequestGet(RequestContext<CallToolRequestParams> context, string repo, long number, CancellationToken cancellationToken = default)
-    {
-        _ = CallerCredential.From(context);
-        var pr = await forge.GetAsync(repo, number, cancellationToken).ConfigureAwait(false)
-            ?? throw new McpException($"There is no pull request #{number} in '{repo}'.");
-        return Summary(pr);
-    }
-
-    [McpServerTool(Name = "pull_request_list", Destructive = false, Idempotent = true, ReadOnly = true, UseStructuredContent = true)]
-    [Description("List pull requests of a repository, newest first. Scope: git:pull_request_list:repo/<repo>.")]
-    public async Task<PullRequestList> PullRequestList(RequestContext<CallToolRequestParams> context, string repo, string? state = null, CancellationToken cancellationToken = default)
-    {
-        _ = CallerCredential.From(context);
-        PullRequestState? filter = state is null ? null
-            : Enum.TryParse<PullRequestState>(state, ignoreCase: true, out var s) ? s
-            : throw new McpException($"'{state}' is not a state; use open, merged or closed.");
-        var list = await forge.ListAsync(repo, filter, cancellationToken).ConfigureAwait(false);
-        return new PullRequestList(list.Select(Summary).ToArray());
-    }
-
     private Signature AgentSignature(string agentId) => new(Identities.AgentName(agentId), Identities.AgentEmail(agentId), timeProvider.GetUtcNow());
 
-    private static PullRequestSummary Summary(PullRequestRecord pr) => new(
-        pr.Number, pr.Repository, pr.SourceBranch, pr.TargetBranch, pr.Title, pr.State.ToString().ToLowerInvariant(),
-        pr.Author, pr.Requester, $"forge://{pr.Repository}/pulls/{pr.Number}");
-
-    // Forge rules and Git errors are the caller's business: show them, rather than the SDK's generic error.
+    // Forge rules, Git errors and backend failures are the caller's business: show them, rather than the SDK's
+    // generic error. A refused rule is named, so the caller (or a human reading the audit) knows which one.
     private static T Guard<T>(Func<T> action)
     {
         try
         {
             return action();
         }
-        catch (Exception ex) when (ex is ForgeRuleException or LibGit2SharpException or IOException)
+        catch (Exception ex) when (Visible(ex) is { } visible)
         {
-            throw new McpException(ex.Message, ex);
+            throw visible;
         }
     }
 
@@ -161,9 +110,16 @@ public sealed class GitTools(GitWorkspace workspace, LocalForge forge, TimeProvi
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ForgeRuleException or LibGit2SharpException or IOException)
+        catch (Exception ex) when (Visible(ex) is { } visible)
         {
-            throw new McpException(ex.Message, ex);
+            throw visible;
         }
     }
+
+    private static McpException? Visible(Exception ex) => ex switch
+    {
+        ForgeRuleException rule => new McpException($"{rule.Message} (rule {rule.Rule})", rule),
+        LibGit2SharpException or IOException or PullRequestProviderException => new McpException(ex.Message, ex),
+        _ => null,
+    };
 }
