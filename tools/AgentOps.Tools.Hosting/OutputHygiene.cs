@@ -16,7 +16,45 @@ public sealed partial class OutputHygiene(TextScreen screen)
 
     public static OutputHygiene Load(string guardrailsDirectory) => new(new TextScreen(GuardrailPolicy.Load(guardrailsDirectory)));
 
-    public string Redact(string text) => string.IsNullOrEmpty(text) ? text : screen.Redact(text);
+    // A pattern's first match in a fresh process includes JIT time inside its regex timeout; on a loaded machine that
+    // alone can exceed it. A retry runs warm code. A timeout that persists is hostile or pathological input: withhold.
+    private const int RedactionAttempts = 3;
+
+    public string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return screen.Redact(text);
+            }
+            catch (RegexMatchTimeoutException) when (attempt < RedactionAttempts)
+            {
+                // Try again: the code is compiled now.
+            }
+            catch (RegexMatchTimeoutException ex)
+            {
+                throw new OutputWithheldException($"redaction did not finish within the pattern timeout after {RedactionAttempts} attempts; the output was withheld rather than returned unredacted", ex);
+            }
+        }
+    }
+
+    /// <summary>Runs every pattern once so that the first real result does not pay for compiling them.</summary>
+    public void WarmUp()
+    {
+        try
+        {
+            _ = Redact("warm-up: Authorization: Bearer abcdefghij0123456789 password=hunter2 ghp_0000 AKIA0000000000000000");
+        }
+        catch (OutputWithheldException)
+        {
+            // Starting anyway is right: a later timeout still withholds that result.
+        }
+    }
 
     /// <summary>Marks text from outside as untrusted, redacted.</summary>
     public UntrustedText Untrusted(string origin, string text) => new(origin, Redact(text));
@@ -68,3 +106,6 @@ public sealed partial class OutputHygiene(TextScreen screen)
     [GeneratedRegex(@"(^|[_.\-])(password|passwd|pwd|secret|token|api[_.\-]?key|private[_.\-]?key|ssh[_.\-]?privatekey|access[_.\-]?key|secret[_.\-]?key|credentials?|client[_.\-]?secret)$|^(apiKey|privateKey|accessKey|secretKey|clientSecret|tls\.key)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretKeyPattern();
 }
+
+/// <summary>A tool result could not be redacted in time, so none of it leaves the server.</summary>
+public sealed class OutputWithheldException(string message, Exception inner) : Exception(message, inner);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -20,6 +21,18 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
         CancellationToken cancellationToken)
     {
         var result = await next(context, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Clean(result);
+        }
+        catch (OutputWithheldException ex)
+        {
+            throw new McpException($"'{context.Params?.Name}': {ex.Message}.", ex);
+        }
+    }
+
+    private CallToolResult Clean(CallToolResult result)
+    {
         foreach (var text in result.Content.OfType<TextContentBlock>())
         {
             text.Text = RedactText(text.Text);

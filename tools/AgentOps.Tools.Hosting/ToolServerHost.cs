@@ -103,6 +103,8 @@ public static class ToolServerHost
         services.TryAddSingleton<CredentialFilter>();
         services.TryAddSingleton(_ => OutputHygiene.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")));
         services.TryAddSingleton<OutputHygieneFilter>();
+        // Registered before the MCP server so it finishes before the transport accepts the first call.
+        services.AddHostedService<OutputHygieneWarmUp>();
 
         var http = configuration.GetValue<bool>("AgentOps:Tool:Http");
         services.TryAddSingleton<ICallerTokenSource>(http ? new BearerTokenSource() : new MetaTokenSource());

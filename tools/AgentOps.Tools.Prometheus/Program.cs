@@ -10,7 +10,6 @@ builder.Configuration.AddInMemoryCollection(PrometheusSwitches.Read(args));
 await ToolServerHost.UseSharedStateAsync(builder);
 builder.Services.AddPrometheusApi(builder.Configuration);
 builder.Services.AddSingleton<PrometheusReader>();
-builder.Services.AddHostedService<RedactionWarmUp>();
 builder.Services
     .AddAgentOpsToolServer<PrometheusScopes>(builder.Configuration, "agentops-prometheus", "0.1.0")
     .WithTools<PrometheusTools>();

@@ -65,4 +65,20 @@ public sealed class OutputHygieneTests
         var json = System.Text.Json.JsonSerializer.Serialize(new UntrustedText("k8s-events", "Back-off restarting"), System.Text.Json.JsonSerializerOptions.Web);
         Assert.Equal("""{"trust":"untrusted","origin":"k8s-events","text":"Back-off restarting"}""", json);
     }
+
+    [Fact]
+    public void Redact_PatternThatAlwaysTimesOut_WithholdsInsteadOfReturningUnredacted()
+    {
+        // Catastrophic backtracking with a 1 ms budget: the pattern can never finish on this input.
+        var slow = new AgentOps.Guardrails.Policy.PatternRule(
+            "slow",
+            new System.Text.RegularExpressions.Regex("^(a+)+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1)),
+            "a pathological pattern");
+        var policy = AgentOps.Guardrails.Policy.GuardrailPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")) with { SecretPatterns = [slow] };
+        var sut = new OutputHygiene(new AgentOps.Guardrails.TextScreen(policy));
+
+        var ex = Assert.Throws<OutputWithheldException>(() => sut.Redact(new string('a', 40) + "!"));
+
+        Assert.Contains("withheld", ex.Message, StringComparison.Ordinal);
+    }
 }
