@@ -15,6 +15,15 @@ var provider = (builder.Configuration["AgentOps:Git:Provider"] ?? "local").Trim(
 var gitHub = builder.Configuration.GetSection(GitHubOptions.SectionName).Get<GitHubOptions>() ?? new GitHubOptions();
 // The token is read from the environment only, never from a file or a command-line switch someone could see in ps.
 var gitHubToken = Environment.GetEnvironmentVariable("GITHUB_TOKEN");
+if (provider == "github")
+{
+    // Refuse to start rather than fail every later call: a misconfigured provider is an operator's mistake.
+    gitHub.Validate();
+    if (string.IsNullOrWhiteSpace(gitHubToken))
+    {
+        throw new InvalidOperationException("AgentOps:Git:Provider is github but the GITHUB_TOKEN environment variable is not set.");
+    }
+}
 
 var database = await ToolServerHost.UseSharedStateAsync(builder);
 builder.Services.AddSingleton(TimeProvider.System);
