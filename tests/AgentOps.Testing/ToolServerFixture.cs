@@ -69,9 +69,14 @@ public sealed class ToolServerFixture : IAsyncDisposable
             EnvironmentVariables = environment?.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
             StandardErrorLines = standardError.Enqueue,
         });
-        var client = await McpClient.CreateAsync(transport);
+        // Pinned: a 2.x client otherwise first probes for the session-less 2026 protocol over stdio and waits for that
+        // probe to time out before it falls back, seconds per server start.
+        var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = PinnedProtocolVersion });
         return new ToolServerFixture(directory, keys, client, serverId, standardError);
     }
+
+    /// <summary>The protocol revision our servers (SDK 2.4) speak over stdio with initialize.</summary>
+    public const string PinnedProtocolVersion = "2025-11-25";
 
     /// <summary>A token chain human → planner → step agent for this server and scope, minted at <paramref name="mintedAt"/>.</summary>
     public string Token(string scope, string? audience = null, DateTimeOffset? mintedAt = null)
