@@ -115,6 +115,8 @@ public sealed class ArgoCdReadToolTests : IAsyncLifetime
         var everything = ToolServerFixture.Text(result) + result.StructuredContent!.Value.GetRawText();
         Assert.DoesNotContain(FakeArgoCdApi.AnnotatedGitHubToken, everything, StringComparison.Ordinal);
         Assert.DoesNotContain("plain-but-secret-named-value", everything, StringComparison.Ordinal);
+        Assert.False(annotations.TryGetProperty("kubectl.kubernetes.io/last-applied-configuration", out _));
+        Assert.DoesNotContain("hunter2-in-values", everything, StringComparison.Ordinal);
     }
 
     [Fact]

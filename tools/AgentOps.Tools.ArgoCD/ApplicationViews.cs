@@ -11,6 +11,8 @@ internal sealed class ApplicationViews(OutputHygiene hygiene)
     public const string OperationOrigin = "argocd-operation";
 
     private const string Unknown = "Unknown";
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+    private const int MaxAnnotationLength = 1000;
 
     public ApplicationListItem ListItem(ArgoApplication app)
     {
@@ -82,14 +84,17 @@ internal sealed class ApplicationViews(OutputHygiene hygiene)
     private UntrustedText? Untrusted(string origin, string? text) => string.IsNullOrEmpty(text) ? null : hygiene.Untrusted(origin, text);
 
     // The hygiene filter replaces values under secret-named keys only when they are plain strings; these values are
-    // wrapped, so the key rule is applied here.
+    // wrapped, so the key rule is applied here. kubectl's last-applied copy of the whole spec (Helm values included)
+    // is left out: it repeats what the spec says and is where a pasted secret would hide.
     private Dictionary<string, UntrustedText> Annotations(IReadOnlyDictionary<string, string>? annotations) =>
-        (annotations ?? new Dictionary<string, string>()).ToDictionary(
-            a => a.Key,
-            a => OutputHygiene.IsSecretKey(a.Key)
-                ? new UntrustedText(AnnotationsOrigin, OutputHygiene.SecretKeyRule)
-                : hygiene.Untrusted(AnnotationsOrigin, a.Value),
-            StringComparer.Ordinal);
+        (annotations ?? new Dictionary<string, string>())
+            .Where(a => a.Key != LastAppliedAnnotation)
+            .ToDictionary(
+                a => a.Key,
+                a => new UntrustedText(AnnotationsOrigin, OutputHygiene.IsSecretKey(a.Key) ? OutputHygiene.SecretKeyRule : Cap(hygiene.Redact(a.Value))),
+                StringComparer.Ordinal);
+
+    private static string Cap(string text) => text.Length > MaxAnnotationLength ? text[..MaxAnnotationLength] + "…" : text;
 
     private static SourceSummary[] Sources(ArgoApplicationSource? source, IReadOnlyList<ArgoApplicationSource>? sources) =>
         (sources is { Count: > 0 } ? sources : source is null ? [] : [source])
