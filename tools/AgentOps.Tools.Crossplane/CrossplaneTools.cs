@@ -52,7 +52,7 @@ public sealed class CrossplaneTools(SkillCatalog skills, ManifestValidator valid
             manifest);
     }
 
-    [McpServerTool(Name = "claim_validate", ReadOnly = true, Destructive = false, Idempotent = true, UseStructuredContent = true)]
+    [McpServerTool(Name = "claim_validate", ReadOnly = true, Destructive = false, Idempotent = true, UseStructuredContent = true, OutputSchemaType = typeof(ClaimValidation))]
     [Description("Validate a claim (YAML) against its XRD's openAPIV3Schema. An invalid claim is a tool error listing every violation. Scope: crossplane:validate:ns/<namespace>.")]
     public CallToolResult ClaimValidate(RequestContext<CallToolRequestParams> context, [Description("The claim as YAML")] string manifest)
     {
