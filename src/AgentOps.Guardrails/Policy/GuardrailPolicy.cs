@@ -43,7 +43,9 @@ public sealed record GuardrailPolicy(
 
     // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
     // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run
-    // (lookarounds) fall back to the backtracking engine, still bounded by the timeout, which fails closed.
+    // (lookarounds) fall back to the backtracking engine, still bounded by the timeout, which fails closed. That
+    // fallback is interpreted, not RegexOptions.Compiled: a compiled pattern is JIT-compiled during its first match,
+    // inside the timeout, and on a loaded machine that alone took over 300 ms and refused valid input.
     private static Regex Compile(string pattern)
     {
         const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
@@ -53,7 +55,7 @@ public sealed record GuardrailPolicy(
         }
         catch (NotSupportedException)
         {
-            return new Regex(pattern, Options | RegexOptions.Compiled, s_regexTimeout);
+            return new Regex(pattern, Options, s_regexTimeout);
         }
     }
 
