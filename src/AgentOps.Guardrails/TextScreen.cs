@@ -22,20 +22,33 @@ public sealed class TextScreen(GuardrailPolicy policy)
         return text;
     }
 
+    // A timeout is retried before it fails closed: on a loaded machine (a CI runner running test projects side by side)
+    // the first match of a pattern in a fresh process, which builds its matcher, could alone exceed the budget and
+    // refuse a valid request. A pattern that times out on every attempt is a hostile input: refuse.
+    private const int Attempts = 3;
+
     private static PatternRule? FirstMatch(IReadOnlyList<PatternRule> rules, string text)
     {
         foreach (var rule in rules)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                if (rule.Pattern.IsMatch(text))
+                try
                 {
-                    return rule;
+                    if (rule.Pattern.IsMatch(text))
+                    {
+                        return rule;
+                    }
+                    break;
                 }
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return s_timeout;
+                catch (RegexMatchTimeoutException) when (attempt < Attempts)
+                {
+                    // Try again: the matcher is built now.
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    return s_timeout;
+                }
             }
         }
         return null;

@@ -157,7 +157,9 @@ public sealed partial class McpToolGateway : IToolGateway
         var client = await McpClient.CreateAsync(transport, new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "agentops-orchestrator", Version = "0.1.0" },
-            ProtocolVersion = endpoint.ProtocolVersion,
+            // Pinned for our own servers too: the 2.x client otherwise probes for the 2026 protocol over stdio first,
+            // and a slow start turned that probe into a duplicate initialize.
+            ProtocolVersion = endpoint.ProtocolVersion ?? "2025-11-25",
         }, _loggerFactory, cancellationToken).ConfigureAwait(false);
         var tools = await client.ListToolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var descriptors = tools.ToDictionary(
