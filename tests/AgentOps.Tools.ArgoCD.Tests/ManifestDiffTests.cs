@@ -9,7 +9,6 @@ public sealed class ManifestDiffTests
     private readonly ManifestDiff _sut = new(s_hygiene);
 
     // As the server does at start-up: the patterns' first run compiles them inside their match timeout.
-    static ManifestDiffTests() => RedactionWarmUp.Run(s_hygiene);
 
     private static ArgoResourceDiff Resource(string kind, JsonNode? target, JsonNode? live, bool modified = true, JsonNode? predicted = null) =>
         new("", kind, "ns", "r", target?.ToJsonString() ?? "null", live?.ToJsonString() ?? "null", live?.ToJsonString() ?? "null", predicted?.ToJsonString() ?? "", modified, false);

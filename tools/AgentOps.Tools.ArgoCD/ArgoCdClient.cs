@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using AgentOps.Tools.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -169,7 +168,7 @@ internal sealed partial class ArgoCdClient(HttpClient http, IOptions<ArgoCdOptio
         {
             redacted = hygiene.Redact(said);
         }
-        catch (RegexMatchTimeoutException)
+        catch (OutputWithheldException)
         {
             // Unscreened text never leaves: the status and the request still say what failed.
             return " (ArgoCD's message is withheld: it could not be screened for secrets in time.)";

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.RegularExpressions;
 using AgentOps.Identity;
 using AgentOps.Tools.Hosting;
 using ModelContextProtocol;
@@ -127,7 +126,7 @@ internal sealed class ArgoCdTools(ArgoCdClient argo, ApplicationViews views, Man
         {
             return Describe(app, name, operation, dryRun, prune, revision, historyId, caller);
         }
-        catch (RegexMatchTimeoutException ex)
+        catch (OutputWithheldException ex)
         {
             // The operation was accepted: saying "try again" here would start it twice.
             throw new McpException($"ArgoCD accepted the {operation} of '{name}', but its answer could not be screened for secrets in time. Do not repeat the {operation}: application_get shows its state.", ex);
@@ -163,7 +162,7 @@ internal sealed class ArgoCdTools(ArgoCdClient argo, ApplicationViews views, Man
         {
             throw new McpException(ex.Message, ex);
         }
-        catch (RegexMatchTimeoutException ex)
+        catch (OutputWithheldException ex)
         {
             // Redaction fails closed: better no answer than an unscreened one.
             throw new McpException("ArgoCD answered, but the answer could not be screened for secrets in time, so none of it is returned. Try again.", ex);

@@ -6,7 +6,6 @@ var builder = ToolServerHost.CreateBuilder(args, "spiffe://agentops.local/tool/a
 await ToolServerHost.UseSharedStateAsync(builder);
 builder.Services.AddArgoCdClient(builder.Configuration);
 // Registered before the MCP transport, so it has finished before the first call is read.
-builder.Services.AddHostedService<RedactionWarmUp>();
 builder.Services
     .AddAgentOpsToolServer<ArgoCdScopes>(builder.Configuration, "agentops-argocd", "0.1.0")
     .WithTools<ArgoCdTools>();

@@ -10,7 +10,7 @@ namespace AgentOps.Tools.Hosting;
 /// patterns as the guardrails (<c>guardrails/secrets.yaml</c>), and values under keys that name a secret
 /// (<c>DB_PASSWORD</c>, <c>api-token</c> in a ConfigMap) are replaced whatever they look like.
 /// </summary>
-public sealed partial class OutputHygiene(TextScreen screen)
+public sealed class OutputHygiene(TextScreen screen)
 {
     public const string SecretKeyRule = "[REDACTED:secret-key]";
 
@@ -60,7 +60,7 @@ public sealed partial class OutputHygiene(TextScreen screen)
     public UntrustedText Untrusted(string origin, string text) => new(origin, Redact(text));
 
     /// <summary>True when a key's name says its value is a secret. <c>secretName</c> and <c>token_type</c> name things; they are not secrets.</summary>
-    public static bool IsSecretKey(string key) => SecretKeyPattern().IsMatch(key);
+    public static bool IsSecretKey(string key) => SecretKeyNames.IsSecretKey(key);
 
     /// <summary>Redacts a JSON tree in place and returns it: every string value, and every value under a secret-named key.</summary>
     public JsonNode? RedactTree(JsonNode? node)
@@ -102,9 +102,6 @@ public sealed partial class OutputHygiene(TextScreen screen)
                 return node;
         }
     }
-
-    [GeneratedRegex(@"(^|[_.\-])(password|passwd|pwd|secret|token|api[_.\-]?key|private[_.\-]?key|ssh[_.\-]?privatekey|access[_.\-]?key|secret[_.\-]?key|credentials?|client[_.\-]?secret)$|^(apiKey|privateKey|accessKey|secretKey|clientSecret|tls\.key)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretKeyPattern();
 }
 
 /// <summary>A tool result could not be redacted in time, so none of it leaves the server.</summary>

@@ -11,7 +11,7 @@ namespace AgentOps.Orchestration.Tools;
 /// (and Kubernetes <c>env</c> entries whose name is secret-named) are replaced whatever they look like, and the result is
 /// wrapped as untrusted text — <c>{"trust":"untrusted","origin":...,"text":...}</c>, the shape our servers use.
 /// </summary>
-public sealed partial class UntrustedOutputScreen(TextScreen screen)
+public sealed class UntrustedOutputScreen(TextScreen screen)
 {
     public const string SecretKeyMarker = "[REDACTED:secret-key]";
     public const string UntrustedMarker = "untrusted";
@@ -130,12 +130,9 @@ public sealed partial class UntrustedOutputScreen(TextScreen screen)
     /// True when a key's name says its value is a secret. The same rule as our servers' <c>OutputHygiene.IsSecretKey</c>:
     /// <c>secretName</c> and <c>token_type</c> name things; they are not secrets.
     /// </summary>
-    public static bool IsSecretKey(string key) => SecretKeyPattern().IsMatch(key);
+    public static bool IsSecretKey(string key) => SecretKeyNames.IsSecretKey(key);
 
     // A Kubernetes env entry is {name: DB_PASSWORD, value: ...}: the key that names the secret is a value of its own.
     private static bool IsSecretEnvironmentEntry(JsonObject obj) =>
         obj["name"] is JsonValue name && name.TryGetValue<string>(out var text) && IsSecretKey(text) && obj["value"] is JsonValue;
-
-    [GeneratedRegex(@"(^|[_.\-])(password|passwd|pwd|secret|token|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|secret[_\-]?key|credentials?|client[_\-]?secret)$|^(password|passwd|secret|token|apikey|apiKey|privateKey|accessKey|secretKey|clientSecret|credentials?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretKeyPattern();
 }
