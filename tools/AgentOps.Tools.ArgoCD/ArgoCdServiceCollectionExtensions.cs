@@ -1,9 +1,8 @@
+using AgentOps.Tools.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace AgentOps.Tools.ArgoCD;
 
@@ -49,20 +48,7 @@ internal static class ArgoCdServiceCollectionExtensions
         http.AddResilienceHandler("argocd", static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ArgoCdOptions>>().Value;
-            pipeline.AddTimeout(options.TotalTimeout);
-            if (options.MaxRetries > 0)
-            {
-                var retry = new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = options.MaxRetries,
-                    Delay = options.RetryDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                };
-                retry.DisableForUnsafeHttpMethods();
-                pipeline.AddRetry(retry);
-            }
-            pipeline.AddTimeout(options.AttemptTimeout);
+            BackendResilience.AddReadRetries(pipeline, options.TotalTimeout, options.MaxRetries, options.RetryDelay, options.AttemptTimeout);
         });
         // Added after the resilience handler, so it sits inside it and sees each attempt.
         http.AddHttpMessageHandler(() => new AttemptCountingHandler());

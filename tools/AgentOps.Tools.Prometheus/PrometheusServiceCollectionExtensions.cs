@@ -1,10 +1,9 @@
 using System.Net.Http.Headers;
+using AgentOps.Tools.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace AgentOps.Tools.Prometheus;
 
@@ -39,20 +38,7 @@ internal static class PrometheusServiceCollectionExtensions
         http.AddResilienceHandler("prometheus-read", static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<PrometheusOptions>>().Value;
-            pipeline.AddTimeout(options.TotalTimeout);
-            if (options.MaxRetries > 0)
-            {
-                var retry = new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = options.MaxRetries,
-                    Delay = options.RetryDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                };
-                retry.DisableForUnsafeHttpMethods();
-                pipeline.AddRetry(retry);
-            }
-            pipeline.AddTimeout(options.AttemptTimeout);
+            BackendResilience.AddReadRetries(pipeline, options.TotalTimeout, options.MaxRetries, options.RetryDelay, options.AttemptTimeout);
         });
         // Added after the resilience handler, so it sits inside it: every attempt carries the token as it is now.
         http.AddHttpMessageHandler<BearerTokenHandler>();
