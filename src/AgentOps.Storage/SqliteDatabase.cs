@@ -9,8 +9,10 @@ namespace AgentOps.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    // Pragma arguments cannot be bound as parameters; these are constants, not input.
-    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+    // Pragma arguments cannot be bound as parameters; these are constants, not input. synchronous is per connection
+    // and pooled connections keep it, so every open states it rather than inheriting a relaxed one.
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+    private const string RelaxedPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
     private readonly string _connectionString;
 
@@ -61,15 +63,18 @@ public sealed class SqliteDatabase
         return database;
     }
 
-    /// <summary>An open connection with busy_timeout and foreign keys on; the caller disposes it.</summary>
-    public SqliteConnection OpenConnection()
+    /// <summary>
+    /// An open connection with busy_timeout and foreign keys on; the caller disposes it. Its commits are durable
+    /// (fsync on every commit) unless <paramref name="durability"/> says otherwise.
+    /// </summary>
+    public SqliteConnection OpenConnection(CommitDurability durability = CommitDurability.Durable)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = ConnectionPragmas;
+            command.CommandText = durability == CommitDurability.Durable ? ConnectionPragmas : RelaxedPragmas;
             command.ExecuteNonQuery();
             return connection;
         }
@@ -97,4 +102,18 @@ public sealed class SqliteDatabase
             throw;
         }
     }
+}
+
+/// <summary>How far a commit must reach before it returns.</summary>
+public enum CommitDurability
+{
+    /// <summary>On disk (fsync of the WAL at every commit): survives a power cut. The default for every store.</summary>
+    Durable,
+
+    /// <summary>
+    /// In the WAL through the operating system's page cache (synchronous=NORMAL): survives a crash of the process but
+    /// not of the machine; fsync happens at checkpoints. For short-lived, high-rate records whose loss in a power cut
+    /// is bounded by their own lifetime.
+    /// </summary>
+    ProcessCrashSafe,
 }

@@ -39,6 +39,30 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenConnection_AfterARelaxedConnectionWasPooled_IsDurableAgain()
+    {
+        var sut = await SqliteDatabase.OpenAsync(_directory.DatabasePath);
+
+        long relaxed;
+        await using (var connection = sut.OpenConnection(CommitDurability.ProcessCrashSafe))
+        {
+            relaxed = await SynchronousAsync(connection);
+        }
+        // The pool hands the same physical connection back; it must not keep the relaxed setting.
+        await using var next = sut.OpenConnection();
+
+        Assert.Equal(1L, relaxed); // NORMAL
+        Assert.Equal(2L, await SynchronousAsync(next)); // FULL
+    }
+
+    private static async Task<long> SynchronousAsync(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task OpenAsync_FreshFile_CreatesAllTables()
     {
         await SqliteDatabase.OpenAsync(_directory.DatabasePath);
