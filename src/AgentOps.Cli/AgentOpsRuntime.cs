@@ -20,10 +20,13 @@ namespace AgentOps.Cli;
 /// </summary>
 internal sealed class AgentOpsRuntime : IAsyncDisposable
 {
-    private readonly McpToolGateway _gateway;
+    /// <summary>The configuration section of the MCP servers we did not write: name → <see cref="ThirdPartyToolServerOptions"/>.</summary>
+    public const string ThirdPartyToolsSection = "AgentOps:ThirdPartyTools";
+
+    private readonly IToolGateway _gateway;
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
-        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, McpToolGateway gateway, string repository)
+        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, IToolGateway gateway, string repository)
     {
         Rollback = rollback;
         Paths = paths;
@@ -55,6 +58,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
 
     public string Repository { get; }
 
+    /// <summary>Every configured tool server, ours and third-party, as the executor reaches them.</summary>
+    public IToolGateway Tools => _gateway;
+
     public static async Task<AgentOpsRuntime> CreateAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
     {
         var paths = RuntimePaths.From(configuration);
@@ -78,7 +84,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         forge.EnsureRepository(repository);
 
         var keys = SigningKeyStore.OpenOrCreate(Path.Combine(paths.DataDirectory, "keys"), time);
-        var broker = new CredentialBroker(keys, time, new BrokerOptions());
+        var brokerOptions = new BrokerOptions();
+        var broker = new CredentialBroker(keys, time, brokerOptions);
         var agents = AgentCatalog.Load(paths.Agents);
         var policy = GuardrailPolicy.Load(paths.Guardrails);
         var screen = new TextScreen(policy);
@@ -89,7 +96,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             new ApprovalGateLayer(new SqliteApprovalStore(database)),
             new RollbackLayer(journal),
             new AuditLayer(audit));
-        var gateway = new McpToolGateway(ToolEndpoints.From(configuration, paths, keys.JwksPath), NullLoggerFactory.Instance);
+        var gateway = CreateGateway(configuration, ToolEndpoints.From(configuration, paths, keys.JwksPath), keys, brokerOptions, audit, screen, time);
         var executor = new PlanExecutor(gateway, pipeline, journal, broker, agents, runs, audit, time,
             configuration.GetSection("AgentOps:Agents").Get<ExecutorOptions>() ?? new ExecutorOptions());
         var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
@@ -97,6 +104,29 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
         return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository);
+    }
+
+    /// <summary>
+    /// Our own servers alone, as always, unless <c>AgentOps:ThirdPartyTools</c> names servers we did not write; then
+    /// <see cref="ThirdPartyToolGateway"/> hosts them next to ours and checks, in their place, the step token of every
+    /// call to them, with a verifier over the broker's own key set. A misconfigured third-party server fails every
+    /// command rather than being skipped: a plan naming it must never run against a half-configured gateway.
+    /// </summary>
+    private static IToolGateway CreateGateway(IConfiguration configuration, Dictionary<string, ToolServerEndpoint> ownServers, SigningKeyStore keys,
+        BrokerOptions brokerOptions, IAuditLog audit, TextScreen screen, TimeProvider time)
+    {
+        var thirdParty = configuration.GetSection(ThirdPartyToolsSection).Get<Dictionary<string, ThirdPartyToolServerOptions>>();
+        if (thirdParty is not { Count: > 0 })
+        {
+            return new McpToolGateway(ownServers, NullLoggerFactory.Instance);
+        }
+        // Tokens are minted in this process and never leave it, so a per-process replay cache covers every use.
+        var verifier = new DelegatedTokenVerifier(
+            JsonWebKeySet.Parse(keys.JwksJson),
+            new VerifierOptions { Issuer = brokerOptions.Issuer, MaxChainDepth = brokerOptions.MaxChainDepth },
+            time,
+            new InMemoryReplayCache(time));
+        return new ThirdPartyToolGateway(ownServers, thirdParty, verifier, audit, screen, NullLoggerFactory.Instance);
     }
 
     public AuditCheckpointFile Checkpoint => new(Path.Combine(Paths.DataDirectory, "audit-head.json"));

@@ -21,6 +21,7 @@ root.Subcommands.Add(RunCommands.CreateRuns(context));
 root.Subcommands.Add(RunCommands.CreateApprove(context));
 root.Subcommands.Add(AuditCommands.Create(context));
 root.Subcommands.Add(AgentsCommand.Create(context));
+root.Subcommands.Add(ToolsCommand.Create(context));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))

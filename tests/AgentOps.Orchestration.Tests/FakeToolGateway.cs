@@ -35,6 +35,11 @@ internal sealed class FakeToolGateway : IToolGateway
 
     public string ServerIdOf(string server) => ServerId(server);
 
+    public IReadOnlyList<ToolServerInfo> Servers => [];
+
+    public Task<IReadOnlyList<ToolDescriptor>> ListToolsAsync(string server, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ToolDescriptor>>([]);
+
     public List<string> WarmedUp { get; } = [];
 
     public Task WarmUpAsync(IEnumerable<string> servers, CancellationToken cancellationToken = default)

@@ -52,6 +52,15 @@ public sealed partial class McpToolGateway : IToolGateway
 
     public string ServerIdOf(string server) => Endpoint(server).ServerId;
 
+    public IReadOnlyList<ToolServerInfo> Servers =>
+        _endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new ToolServerInfo(e.Name, e.ServerId, e.Trust, null)).ToArray();
+
+    public async Task<IReadOnlyList<ToolDescriptor>> ListToolsAsync(string server, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+        return connection.Tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
+    }
+
     public Task WarmUpAsync(IEnumerable<string> servers, CancellationToken cancellationToken = default) =>
         Task.WhenAll(servers.Distinct(StringComparer.Ordinal).Select(s => ConnectAsync(s, cancellationToken)));
 

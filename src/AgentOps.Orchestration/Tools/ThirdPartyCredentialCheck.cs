@@ -13,6 +13,12 @@ internal sealed class ThirdPartyCredentialCheck(DelegatedTokenVerifier verifier)
 {
     public const string LayerName = "L2.scope";
 
+    /// <summary>
+    /// Ends the reason of every decision on a third-party call, so that its audit record says which trust level the
+    /// server was hosted under: the orchestrator, not the server, checked this token.
+    /// </summary>
+    public const string TrustNote = $"(trust: {ThirdPartyToolServerOptions.UnverifiedToken})";
+
     public ThirdPartyDecision Evaluate(ThirdPartyServer server, string tool, JsonObject arguments, string credential)
     {
         // The scope is checked below rather than by the verifier, so that a refused call is still audited with the
@@ -37,7 +43,7 @@ internal sealed class ThirdPartyCredentialCheck(DelegatedTokenVerifier verifier)
         }
         return new ThirdPartyDecision(
             new LayerDecision(LayerName, Verdict.Allow, "third-party.scope-covered",
-                $"the orchestrator verified the step token for '{required}' at {server.ServerId}; the token is not forwarded, as '{server.Name}' cannot verify it"),
+                $"the orchestrator verified the step token for '{required}' at {server.ServerId}; the token is not forwarded, as '{server.Name}' cannot verify it {TrustNote}"),
             caller, required);
     }
 
@@ -49,5 +55,5 @@ internal sealed class ThirdPartyCredentialCheck(DelegatedTokenVerifier verifier)
                 .Append($"{credential.Subject} → {credential.Audience} (token expires {credential.ExpiresAt:O})").ToList();
 
     private static ThirdPartyDecision Deny(VerifiedCredential? caller, Scope? required, string rule, string reason) =>
-        new(new LayerDecision(LayerName, Verdict.Deny, rule, reason), caller, required);
+        new(new LayerDecision(LayerName, Verdict.Deny, rule, $"{reason} {TrustNote}"), caller, required);
 }

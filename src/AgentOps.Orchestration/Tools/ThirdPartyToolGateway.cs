@@ -79,6 +79,14 @@ public sealed class ThirdPartyToolGateway : IToolGateway
 
     public string ServerIdOf(string server) => _inner.ServerIdOf(server);
 
+    public IReadOnlyList<ToolServerInfo> Servers =>
+        _inner.Servers.Select(s => _thirdParty.TryGetValue(s.Name, out var thirdParty)
+            ? s with { ScopeRules = thirdParty.Scopes.ToDictionary(r => r.Key, r => r.Value.ToString(), StringComparer.Ordinal) }
+            : s).ToArray();
+
+    public Task<IReadOnlyList<ToolDescriptor>> ListToolsAsync(string server, CancellationToken cancellationToken = default) =>
+        _inner.ListToolsAsync(server, cancellationToken);
+
     public Task WarmUpAsync(IEnumerable<string> servers, CancellationToken cancellationToken = default) =>
         _inner.WarmUpAsync(servers, cancellationToken);
 
