@@ -46,6 +46,17 @@ internal sealed class ForgeInspector(string dataDirectory)
         return rows;
     }
 
+    /// <summary>A run's stored state (<c>step_results_json</c>): step results, decisions, delegation chain.</summary>
+    public string RunState(string runId)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "agentops.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT step_results_json FROM runs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", runId);
+        return command.ExecuteScalar() as string ?? throw new InvalidOperationException($"no run {runId}");
+    }
+
     public void Execute(string sql)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "agentops.db")}");
