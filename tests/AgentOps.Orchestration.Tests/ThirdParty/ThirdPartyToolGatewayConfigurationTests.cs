@@ -38,6 +38,23 @@ public sealed class ThirdPartyToolGatewayConfigurationTests
     }
 
     [Fact]
+    public async Task Servers_OursAndThirdParty_InNameOrderWithTrustAndTheOrchestratorsScopeRules()
+    {
+        using var harness = await ExecutorHarness.CreateAsync();
+
+        await using var sut = Create(harness, new() { ["kubernetes"] = ThirdPartyToolServerOptionsTests.Options() });
+
+        Assert.Equal(["git", "kubernetes"], sut.Servers.Select(s => s.Name));
+        var git = sut.Servers[0];
+        Assert.Equal((ToolServerTrust.VerifiesToken, "spiffe://agentops.local/tool/git"), (git.Trust, git.ServerId));
+        Assert.Null(git.ScopeRules);
+        var kubernetes = sut.Servers[1];
+        Assert.Equal(ToolServerTrust.UnverifiedToken, kubernetes.Trust);
+        Assert.Equal("k8s:read:ns/{namespace}", kubernetes.ScopeRules!["pods_list_in_namespace"]);
+        Assert.Equal(["namespaces_list", "pods_list_in_namespace"], kubernetes.ScopeRules.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Constructor_ThirdPartyNameOfOneOfOurServers_Throws()
     {
         using var harness = await ExecutorHarness.CreateAsync();
