@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AgentOps.Storage;
 
@@ -18,7 +19,7 @@ public sealed class AuditCheckpointFile(string path)
         }
         try
         {
-            return JsonSerializer.Deserialize<AuditCheckpoint>(File.ReadAllText(path), JsonSerializerOptions.Web);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), AuditCheckpointJson.Default.AuditCheckpoint);
         }
         catch (JsonException ex)
         {
@@ -35,7 +36,13 @@ public sealed class AuditCheckpointFile(string path)
             return;
         }
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoint, JsonSerializerOptions.Web));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoint, AuditCheckpointJson.Default.AuditCheckpoint));
         File.Move(temporary, path, overwrite: true);
     }
 }
+
+// Source-generated so the tool servers, which share this library, can be compiled ahead of time. Web defaults keep the
+// file format the reflection serializer wrote before (camelCase, case-insensitive reads).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AuditCheckpoint))]
+internal sealed partial class AuditCheckpointJson : JsonSerializerContext;

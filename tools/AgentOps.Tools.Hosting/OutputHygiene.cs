@@ -14,7 +14,7 @@ public sealed class OutputHygiene(TextScreen screen)
 {
     public const string SecretKeyRule = "[REDACTED:secret-key]";
 
-    public static OutputHygiene Load(string guardrailsDirectory) => new(new TextScreen(GuardrailPolicy.Load(guardrailsDirectory)));
+    public static OutputHygiene Load(string guardrailsDirectory) => new(new TextScreen(GuardrailPolicy.LoadForRedaction(guardrailsDirectory)));
 
     // A pattern's first match in a fresh process includes JIT time inside its regex timeout; on a loaded machine that
     // alone can exceed it. A retry runs warm code. A timeout that persists is hostile or pathological input: withhold.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -41,7 +42,7 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
         {
             var tree = JsonNode.Parse(structured.GetRawText());
             hygiene.RedactTree(tree);
-            result.StructuredContent = JsonSerializer.SerializeToElement(tree);
+            result.StructuredContent = tree is null ? structured : JsonSerializer.SerializeToElement(tree, JsonNodeJson.Default.JsonNode);
             if (HoldsUntrusted(tree))
             {
                 result.Meta ??= [];
@@ -78,3 +79,7 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
         _ => false,
     };
 }
+
+// Source-generated so the server can be compiled ahead of time (the reflection serializer is off there).
+[JsonSerializable(typeof(JsonNode))]
+internal sealed partial class JsonNodeJson : JsonSerializerContext;

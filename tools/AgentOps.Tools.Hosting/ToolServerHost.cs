@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using AgentOps.Identity;
 using AgentOps.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -8,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol;
 
 namespace AgentOps.Tools.Hosting;
 
@@ -79,7 +82,7 @@ public static class ToolServerHost
     /// Registers the credential filter with its verifier, output hygiene, and the MCP server on the transport the
     /// configuration names. Filters run outermost first: credential, then hygiene, then the tool.
     /// </summary>
-    public static IMcpServerBuilder AddAgentOpsToolServer<TScopes>(this IServiceCollection services, IConfiguration configuration, string name, string version)
+    public static IMcpServerBuilder AddAgentOpsToolServer<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TScopes>(this IServiceCollection services, IConfiguration configuration, string name, string version)
         where TScopes : class, IToolScopeResolver
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -119,6 +122,22 @@ public static class ToolServerHost
             filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<OutputHygieneFilter>().InvokeAsync(context, next, cancellationToken));
         });
+    }
+
+    /// <summary>
+    /// Serializer options for a server's tools: its own compile-time contracts for tool results first, then the SDK's.
+    /// A Native AOT build has no reflection serializer, and the JIT build uses the same contracts, so the tests
+    /// exercise what the AOT build ships.
+    /// </summary>
+    public static JsonSerializerOptions ToolSerializerOptions(IJsonTypeInfoResolver toolTypes)
+    {
+        ArgumentNullException.ThrowIfNull(toolTypes);
+        var options = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(toolTypes, McpJsonUtilities.DefaultOptions.TypeInfoResolver),
+        };
+        options.MakeReadOnly();
+        return options;
     }
 
     /// <summary>Builds and runs the server until its transport closes (stdio) or it is stopped (HTTP).</summary>

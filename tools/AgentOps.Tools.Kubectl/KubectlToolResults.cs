@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using AgentOps.Tools.Hosting;
 
@@ -106,3 +108,24 @@ public sealed record ResourceList(string ApiVersion, string Resource, string? Na
 public sealed record ScaleResult(string Namespace, string Deployment, int PreviousReplicas, int Replicas);
 
 public sealed record RestartResult(string Namespace, string Deployment, string RestartedAt, long? Generation);
+
+/// <summary>
+/// Serialization contracts for every tool result, generated at compile time: the server is published ahead of time
+/// (Native AOT), where the reflection serializer is off. Web defaults match the SDK's own options.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NamespaceList))]
+[JsonSerializable(typeof(PodList))]
+[JsonSerializable(typeof(PodDetail))]
+[JsonSerializable(typeof(PodLogs))]
+[JsonSerializable(typeof(EventList))]
+[JsonSerializable(typeof(DeploymentSummary))]
+[JsonSerializable(typeof(RolloutHistory))]
+[JsonSerializable(typeof(ScaleResult))]
+[JsonSerializable(typeof(RestartResult))]
+[JsonSerializable(typeof(ResourceObject))]
+[JsonSerializable(typeof(ResourceList))]
+[JsonSerializable(typeof(int?))]
+[JsonSerializable(typeof(long?))]
+[JsonSerializable(typeof(bool?))]
+internal sealed partial class KubectlJson : JsonSerializerContext;

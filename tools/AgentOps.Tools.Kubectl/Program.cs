@@ -9,11 +9,12 @@ builder.Configuration.AddCommandLine(arguments, KubectlSwitches.Map);
 
 await ToolServerHost.UseSharedStateAsync(builder);
 builder.Services.AddKubectlBackend(builder.Configuration);
+var serializer = ToolServerHost.ToolSerializerOptions(KubectlJson.Default);
 builder.Services
     .AddAgentOpsToolServer<KubectlScopes>(builder.Configuration, "agentops-kubectl", "0.1.0")
-    .WithTools<ClusterReadTools>()
-    .WithTools<DeploymentTools>()
-    .WithTools<DeploymentWriteTools>()
-    .WithTools<ResourceTools>();
+    .WithTools<ClusterReadTools>(serializer)
+    .WithTools<DeploymentTools>(serializer)
+    .WithTools<DeploymentWriteTools>(serializer)
+    .WithTools<ResourceTools>(serializer);
 
 await ToolServerHost.RunAsync(builder);

@@ -65,8 +65,9 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
     // defaults to a dialect that rejects unknown keywords, and a private registry keeps servers' schemas apart.
     private static JsonSchema Compile(string schemaText)
     {
-        // The built schema keeps referring to the element, so it must own its memory: no disposable document here.
-        var element = JsonSerializer.Deserialize<JsonElement>(schemaText);
+        // The built schema keeps referring to the element, so it gets a clone that owns its memory.
+        using var document = JsonDocument.Parse(schemaText);
+        var element = document.RootElement.Clone();
         return JsonSchema.Build(element, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 });
     }
 

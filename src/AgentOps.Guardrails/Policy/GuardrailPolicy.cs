@@ -16,6 +16,15 @@ public sealed record GuardrailPolicy(
         LoadPatterns(Path.Combine(directory, "secrets.yaml"), "patterns"),
         ResourceLimits.Load(Path.Combine(directory, "limits.yaml")));
 
+    /// <summary>
+    /// The secret patterns and limits only, for redacting output (the tool servers). Injection screening is the
+    /// orchestrator's job, and building its patterns for the non-backtracking engine was most of a server's start-up.
+    /// </summary>
+    public static GuardrailPolicy LoadForRedaction(string directory) => new(
+        [],
+        LoadPatterns(Path.Combine(directory, "secrets.yaml"), "patterns"),
+        ResourceLimits.Load(Path.Combine(directory, "limits.yaml")));
+
     private static List<PatternRule> LoadPatterns(string file, string key)
     {
         var root = LoadRoot(file);

@@ -29,6 +29,27 @@ public sealed class OutputHygieneTests
     public void OrdinaryKeys_AreNot(string key) => Assert.False(OutputHygiene.IsSecretKey(key));
 
     [Fact]
+    public void Load_NeedsOnlyTheSecretPatterns_NotTheInjectionPatterns()
+    {
+        // Injection screening is the orchestrator's; a server that built those patterns too started measurably slower.
+        var directory = Directory.CreateTempSubdirectory("agentops-hygiene-");
+        try
+        {
+            var source = Path.Combine(AppContext.BaseDirectory, "guardrails");
+            File.Copy(Path.Combine(source, "secrets.yaml"), Path.Combine(directory.FullName, "secrets.yaml"));
+            File.Copy(Path.Combine(source, "limits.yaml"), Path.Combine(directory.FullName, "limits.yaml"));
+
+            var hygiene = OutputHygiene.Load(directory.FullName);
+
+            Assert.DoesNotContain("ghp_", hygiene.Redact("token ghp_0123456789abcdefghijABCDEFGHIJ012345 in a log line"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void RedactTree_ReplacesValuesUnderSecretKeys_AndSecretLookingStringsAnywhere()
     {
         const string GitHubToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
