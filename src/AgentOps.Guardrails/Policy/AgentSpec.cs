@@ -16,5 +16,17 @@ public sealed record AgentSpec(
     ScopeSet RbacScope,
     int ToolCallsPerMinute)
 {
+    /// <summary>
+    /// The cap on <see cref="TokenLifetime"/>: delegated tokens are bearer credentials, so no spec may ask for more.
+    /// It equals the broker's own hard cap (<c>BrokerOptions.MaxTokenLifetime</c>).
+    /// </summary>
+    public static TimeSpan MaxTokenLifetime { get; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// <c>spec.tokenLifetime</c>: the longest a token minted for this agent may live.
+    /// <value>Null (the default) leaves the broker's configured lifetime in force.</value>
+    /// </summary>
+    public TimeSpan? TokenLifetime { get; init; }
+
     public bool MayCall(string server, string tool) => Endpoints.TryGetValue(server, out var tools) && (tools.Contains(tool) || tools.Contains("*"));
 }
