@@ -99,6 +99,31 @@ internal static class SchemaMigrations
         CREATE UNIQUE INDEX ux_runs_live_dedup_key ON runs (dedup_key)
             WHERE dedup_key IS NOT NULL AND status IN ('Planned', 'Running', 'AwaitingApproval', 'AwaitingReview', 'Completed');
         """,
+        """
+        CREATE TABLE issued_credentials (
+            jti          TEXT PRIMARY KEY,
+            subject      TEXT NOT NULL,
+            delegator    TEXT NOT NULL,
+            run_id       TEXT NULL,
+            audience     TEXT NOT NULL,
+            scope        TEXT NOT NULL,
+            issued_at    TEXT NOT NULL,
+            expires_at   TEXT NOT NULL,
+            parent_jti   TEXT NULL,
+            last_used_at TEXT NULL
+        );
+        CREATE INDEX ix_issued_credentials_subject ON issued_credentials (subject, issued_at);
+        CREATE INDEX ix_issued_credentials_run_id ON issued_credentials (run_id) WHERE run_id IS NOT NULL;
+        CREATE INDEX ix_issued_credentials_parent_jti ON issued_credentials (parent_jti) WHERE parent_jti IS NOT NULL;
+
+        CREATE TABLE credential_revocations (
+            kind       TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            reason     TEXT NOT NULL,
+            revoked_at TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        );
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;
