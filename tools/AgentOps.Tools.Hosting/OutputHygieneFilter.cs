@@ -34,20 +34,31 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
 
     private CallToolResult Clean(CallToolResult result)
     {
-        foreach (var text in result.Content.OfType<TextContentBlock>())
-        {
-            text.Text = RedactText(text.Text);
-        }
+        string? mirrorOf = null;
+        string? redactedMirror = null;
         if (result.StructuredContent is { } structured)
         {
-            var tree = JsonNode.Parse(structured.GetRawText());
+            mirrorOf = structured.GetRawText();
+            var tree = JsonNode.Parse(mirrorOf);
             hygiene.RedactTree(tree);
-            result.StructuredContent = tree is null ? structured : JsonSerializer.SerializeToElement(tree, JsonNodeJson.Default.JsonNode);
+            if (tree is not null)
+            {
+                result.StructuredContent = JsonSerializer.SerializeToElement(tree, JsonNodeJson.Default.JsonNode);
+                redactedMirror = tree.ToJsonString();
+            }
             if (HoldsUntrusted(tree))
             {
                 result.Meta ??= [];
                 result.Meta[TrustMetaKey] = UntrustedText.Marker;
             }
+        }
+        foreach (var text in result.Content.OfType<TextContentBlock>())
+        {
+            // The SDK's text mirror of the structured content is the same JSON: reuse its redaction rather than
+            // parsing and redacting it a second time. Anything else is redacted on its own.
+            text.Text = redactedMirror is not null && string.Equals(text.Text, mirrorOf, StringComparison.Ordinal)
+                ? redactedMirror
+                : RedactText(text.Text);
         }
         return result;
     }

@@ -45,18 +45,22 @@ public static class ToolServerHost
         ArgumentNullException.ThrowIfNull(args);
         var normalised = NormaliseFlags(args);
         var http = IsHttp(normalised);
+        // Configuration comes from the command line and the environment only. The defaults would also read
+        // appsettings.json from the working directory and watch that directory tree for changes: started from a
+        // repository checkout, that was a recursive inotify walk of every folder on each start.
         IHostApplicationBuilder builder = http
-            ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] })
-            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false });
+            ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("AgentOps:Tool:ServerId", defaultServerId)]);
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(normalised, s_switches);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // The SDK logs whole messages at Trace, and a tools/call message carries the delegated token in _meta.
-        // Whatever the configuration asks for, that category never goes below Information.
-        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Information);
+        // The SDK logs whole messages at Trace, and a tools/call message carries the delegated token in _meta; it also
+        // logs two Information lines per request, formatted on the hot path of every call. The category stays at
+        // Warning whatever else is turned up.
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         if (http)
         {
             ConfigureHttp(builder);
@@ -106,8 +110,8 @@ public static class ToolServerHost
         services.TryAddSingleton<CredentialFilter>();
         services.TryAddSingleton(_ => OutputHygiene.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")));
         services.TryAddSingleton<OutputHygieneFilter>();
-        // Registered before the MCP server so it finishes before the transport accepts the first call.
-        services.AddHostedService<OutputHygieneWarmUp>();
+        services.TryAddSingleton<ToolServerWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ToolServerWarmUp>());
 
         var http = configuration.GetValue<bool>("AgentOps:Tool:Http");
         services.TryAddSingleton<ICallerTokenSource>(http ? new BearerTokenSource() : new MetaTokenSource());
@@ -117,8 +121,11 @@ public static class ToolServerHost
             : builder.WithStdioServerTransport();
         return builder.WithRequestFilters(filters =>
         {
-            filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                context.Services!.GetRequiredService<CredentialFilter>().InvokeAsync(context, next, cancellationToken));
+            filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+            {
+                await context.Services!.GetRequiredService<ToolServerWarmUp>().Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return await context.Services!.GetRequiredService<CredentialFilter>().InvokeAsync(context, next, cancellationToken).ConfigureAwait(false);
+            });
             filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<OutputHygieneFilter>().InvokeAsync(context, next, cancellationToken));
         });
