@@ -26,8 +26,12 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     private readonly IToolGateway _gateway;
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
-        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, IToolGateway gateway, string repository)
+        ChatWorkflow workflow, RunApprover approver, RunRollback rollback, IToolGateway gateway, string repository,
+        SqliteDatabase database, SigningKeyStore keys, BrokerOptions brokerOptions)
     {
+        Database = database;
+        Keys = keys;
+        BrokerOptions = brokerOptions;
         Rollback = rollback;
         Paths = paths;
         Audit = audit;
@@ -57,6 +61,23 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     public RunRollback Rollback { get; }
 
     public string Repository { get; }
+
+    public SqliteDatabase Database { get; }
+
+    /// <summary>The broker's signing key under <c>&lt;data&gt;/keys</c>; only its public JWKS and key id are ever shown.</summary>
+    public SigningKeyStore Keys { get; }
+
+    public BrokerOptions BrokerOptions { get; }
+
+    /// <summary>
+    /// A verifier over the broker's own key set, as a tool server would build one, without a replay cache: checking a
+    /// token from the command line must not use it up.
+    /// </summary>
+    public DelegatedTokenVerifier CreateVerifier(TimeProvider time) => new(
+        JsonWebKeySet.Parse(Keys.JwksJson),
+        new VerifierOptions { Issuer = BrokerOptions.Issuer, MaxChainDepth = BrokerOptions.MaxChainDepth },
+        time,
+        replayCache: null);
 
     /// <summary>Every configured tool server, ours and third-party, as the executor reaches them.</summary>
     public IToolGateway Tools => _gateway;
@@ -103,7 +124,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions);
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ root.Subcommands.Add(RunCommands.CreateApprove(context));
 root.Subcommands.Add(AuditCommands.Create(context));
 root.Subcommands.Add(AgentsCommand.Create(context));
 root.Subcommands.Add(ToolsCommand.Create(context));
+root.Subcommands.Add(TokenCommands.Create(context, Console.In));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
