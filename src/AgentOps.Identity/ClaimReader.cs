@@ -15,6 +15,9 @@ internal sealed class ClaimReader(JsonElement element, string description)
 
     public string? Error { get; private set; }
 
+    /// <summary><see cref="TokenErrorCodes.MissingClaim"/> when the first problem was an absent member, else <see cref="TokenErrorCodes.Malformed"/>.</summary>
+    public string ErrorCode { get; private set; } = TokenErrorCodes.Malformed;
+
     public string RequiredString(string name) => OptionalString(name) ?? Fail(name, "is missing") ?? string.Empty;
 
     public string? OptionalString(string name)
@@ -89,7 +92,11 @@ internal sealed class ClaimReader(JsonElement element, string description)
 
     private string? Fail(string name, string problem)
     {
-        Error ??= $"{description} '{name}' {problem}";
+        if (Error is null)
+        {
+            Error = $"{description} '{name}' {problem}";
+            ErrorCode = problem == "is missing" ? TokenErrorCodes.MissingClaim : TokenErrorCodes.Malformed;
+        }
         return null;
     }
 }

@@ -14,8 +14,16 @@ public sealed class CredentialBroker
     private readonly BrokerOptions _options;
     private readonly JwsSigner _signer;
     private readonly DelegatedTokenVerifier _subjectVerifier;
+    private readonly ICredentialLedger? _ledger;
 
-    public CredentialBroker(SigningKeyStore keys, TimeProvider timeProvider, BrokerOptions options)
+    /// <param name="ledger">Told of every token minted (the NHI inventory); null records nothing.</param>
+    /// <param name="revocations">Consulted when a subject token is exchanged, so a revoked goal cannot be narrowed into new tokens.</param>
+    public CredentialBroker(
+        SigningKeyStore keys,
+        TimeProvider timeProvider,
+        BrokerOptions options,
+        ICredentialLedger? ledger = null,
+        IRevocationList? revocations = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -23,13 +31,17 @@ public sealed class CredentialBroker
         options.Validate();
         _timeProvider = timeProvider;
         _options = options;
+        _ledger = ledger;
         _signer = new JwsSigner(keys.SigningKey, keys.KeyId);
-        // The broker shares one clock with itself, so subject tokens get no skew; the set lives as long as the broker.
+        // The broker shares one clock with itself, so subject tokens get no skew; the set lives as long as the broker
+        // and includes keys rotated out but still valid. A goal token is exchanged once per step, so the verified
+        // cache spares all but the first exchange the signature check; revocation still runs on every one.
         _subjectVerifier = new DelegatedTokenVerifier(
             JsonWebKeySet.Parse(keys.JwksJson),
             new VerifierOptions { Issuer = options.Issuer, ClockSkew = TimeSpan.Zero, MaxChainDepth = options.MaxChainDepth },
             timeProvider,
-            replayCache: null);
+            replayCache: null,
+            revocations);
     }
 
     /// <summary>A human authorises a goal: the planner gets a token good only for exchange at this broker.</summary>
@@ -60,8 +72,9 @@ public sealed class CredentialBroker
 
         var now = Now();
         var jti = NewJti();
-        var link = new DelegationLink(_options.Issuer, humanSubject, planner.Id, now, granted, purpose, jti);
-        return Mint(planner, _options.Issuer, granted, [link], now, now + _options.TokenLifetime, jti, goalId);
+        var expiresAt = now + LifetimeFor(planner);
+        var link = new DelegationLink(_options.Issuer, humanSubject, planner.Id, now, granted, purpose, jti, MaxDuration(now, expiresAt));
+        return Mint(planner, _options.Issuer, granted, [link], now, expiresAt, jti, goalId, parentJti: null);
     }
 
     /// <summary>
@@ -112,17 +125,23 @@ public sealed class CredentialBroker
             throw new DelegationRefusedException(
                 $"The delegation chain would have {subject.Chain.Count + 1} hops; at most {_options.MaxChainDepth} are allowed.");
         }
+        if (actor.Id != subject.Subject && (subject.Chain[0].Subject == actor.Id || subject.Chain.Any(l => l.Audience == actor.Id)))
+        {
+            throw new DelegationRefusedException(
+                $"{actor.Id} already appears in the delegation chain; delegating back to it would make a cycle.");
+        }
 
         var now = Now();
-        // A delegated token can never outlive the authority it was derived from.
-        var expiresAt = Min(now + _options.TokenLifetime, subject.ExpiresAt);
+        // A delegated token can never outlive the authority it was derived from, nor the actor's own maximum.
+        var expiresAt = Min(now + LifetimeFor(actor), subject.ExpiresAt);
         if (expiresAt <= now)
         {
             throw new DelegationRefusedException($"The subject token expires at {subject.ExpiresAt:O}; nothing is left to delegate.");
         }
-        var jti = NewJti();
-        var link = new DelegationLink(_options.Issuer, subject.Subject, actor.Id, now, requested, purpose, jti);
-        return Mint(actor, audience, requested, [.. subject.Chain, link], now, expiresAt, jti, subject.ContextId);
+        // Rooted in the first hop's id, so a verifier can tell this hop belongs to this chain and no other.
+        var jti = $"{subject.Chain[0].Jti ?? subject.Jti}.{NewJti()}";
+        var link = new DelegationLink(_options.Issuer, subject.Subject, actor.Id, now, requested, purpose, jti, MaxDuration(now, expiresAt));
+        return Mint(actor, audience, requested, [.. subject.Chain, link], now, expiresAt, jti, subject.ContextId, parentJti: subject.Jti);
     }
 
     private DelegatedCredential Mint(
@@ -133,7 +152,8 @@ public sealed class CredentialBroker
         DateTimeOffset issuedAt,
         DateTimeOffset expiresAt,
         string jti,
-        string? contextId)
+        string? contextId,
+        string? parentJti)
     {
         var last = chain[^1];
         var payload = new JsonObject
@@ -152,7 +172,7 @@ public sealed class CredentialBroker
             ["agent_instance_id"] = Guid.NewGuid().ToString(),
             ["delegator_sub"] = last.Subject,
             ["delegation_purpose"] = last.Purpose,
-            ["delegation_constraints"] = new JsonObject { ["max_duration"] = (long)(expiresAt - issuedAt).TotalSeconds },
+            ["delegation_constraints"] = MaxDuration(issuedAt, expiresAt).ToJson(),
             [DelegationChainJson.ClaimName] = DelegationChainJson.ToJson(chain),
             ["act"] = DelegationChainJson.ToActClaim(chain),
         };
@@ -160,8 +180,18 @@ public sealed class CredentialBroker
         {
             payload["agent_context_id"] = contextId;
         }
-        return new DelegatedCredential(_signer.Sign(payload), agent.Id, audience, scope, chain, expiresAt, jti);
+        var token = _signer.Sign(payload);
+        _ledger?.RecordIssued(new IssuedCredentialRecord(jti, agent.Id, last.Subject, contextId, audience, scope.ToString(), issuedAt, expiresAt, parentJti));
+        return new DelegatedCredential(token, agent.Id, audience, scope, chain, expiresAt, jti);
     }
+
+    private TimeSpan LifetimeFor(AgentIdentity agent) =>
+        _options.MaxLifetimeByAgent.TryGetValue(agent.Id, out var agentMaximum) && agentMaximum < _options.TokenLifetime
+            ? agentMaximum
+            : _options.TokenLifetime;
+
+    private static DelegationConstraints MaxDuration(DateTimeOffset from, DateTimeOffset until) =>
+        new((long)(until - from).TotalSeconds);
 
     // Whole seconds, because NumericDate claims are whole seconds and the credential must match its token exactly.
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(_timeProvider.GetUtcNow().ToUnixTimeSeconds());

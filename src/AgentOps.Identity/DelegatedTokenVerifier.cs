@@ -1,31 +1,71 @@
+using System.Security.Cryptography;
 using AgentOps.Core;
 
 namespace AgentOps.Identity;
 
 /// <summary>
-/// Verifies a delegated token as a tool server must before acting on it: signature, issuer, audience,
-/// time, the delegation chain, the scope the call needs, and single use.
+/// The one verifier every tool server and the orchestrator use. It applies DESIGN's rules in order: (1) signature
+/// and allowed algorithm; (2) typ, iss, aud and time with bounded skew; (3) chain order; (4) <c>aud[n] == sub[n+1]</c>;
+/// (5) per-hop scope subsets; (6) constraints; (7) maximum depth; then the scope this call needs, revocation, and
+/// (8) single use of the <c>jti</c>. The size limit applies before anything is parsed; every refusal is
+/// <c>"&lt;code&gt;: &lt;explanation&gt;"</c> and never contains the token or a key.
 /// </summary>
 public sealed class DelegatedTokenVerifier
 {
     private const int MinPayloadDepth = 16;
 
-    private readonly JsonWebKeySet _keys;
+    private readonly IReadOnlyDictionary<string, JsonWebKeySet> _keysByIssuer;
     private readonly VerifierOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IReplayCache? _replayCache;
+    private readonly IRevocationList? _revocations;
+    private readonly ICredentialLedger? _ledger;
+    private readonly VerifiedTokenCache? _verified;
+    private readonly Func<string, ECDsa?> _findKey;
 
+    /// <param name="keys">The key set of <see cref="VerifierOptions.Issuer"/>, the one trusted issuer.</param>
     /// <param name="replayCache">Null skips the replay check, e.g. where a token is legitimately shown more than once.</param>
-    public DelegatedTokenVerifier(JsonWebKeySet keys, VerifierOptions options, TimeProvider timeProvider, IReplayCache? replayCache)
+    /// <param name="revocations">Consulted on every call; null when nothing can be revoked (tests, benchmarks).</param>
+    /// <param name="ledger">Told of every accepted token (its last use); null records nothing.</param>
+    public DelegatedTokenVerifier(
+        JsonWebKeySet keys,
+        VerifierOptions options,
+        TimeProvider timeProvider,
+        IReplayCache? replayCache,
+        IRevocationList? revocations = null,
+        ICredentialLedger? ledger = null)
+        : this(SingleIssuer(keys, options), options, timeProvider, replayCache, revocations, ledger)
     {
-        ArgumentNullException.ThrowIfNull(keys);
+    }
+
+    /// <param name="keysByIssuer">
+    /// Every trusted issuer with its own key set. A token is accepted only from the issuer whose set holds the key
+    /// that signed it, so one tenant's broker can never speak for another.
+    /// </param>
+    public DelegatedTokenVerifier(
+        IReadOnlyDictionary<string, JsonWebKeySet> keysByIssuer,
+        VerifierOptions options,
+        TimeProvider timeProvider,
+        IReplayCache? replayCache,
+        IRevocationList? revocations = null,
+        ICredentialLedger? ledger = null)
+    {
+        ArgumentNullException.ThrowIfNull(keysByIssuer);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _keys = keys;
+        if (keysByIssuer.Count == 0)
+        {
+            throw new ArgumentException("At least one trusted issuer is needed.", nameof(keysByIssuer));
+        }
+        _keysByIssuer = keysByIssuer;
         _options = options;
         _timeProvider = timeProvider;
         _replayCache = replayCache;
+        _revocations = revocations;
+        _ledger = ledger;
+        _verified = options.VerifiedCacheCapacity > 0 ? new VerifiedTokenCache(options.VerifiedCacheCapacity) : null;
+        _findKey = FindKey;
     }
 
     public TokenVerification Verify(string? token, string expectedAudience, Scope? requiredScope = null)
@@ -35,50 +75,86 @@ public sealed class DelegatedTokenVerifier
         {
             return Fail(TokenErrorCodes.MissingToken, "no delegated credential was presented");
         }
-        var payloadBytes = JwsCompact.TryVerify(token, _keys, _options, out var error);
+        var now = _timeProvider.GetUtcNow();
+        TokenClaims claims;
+        IReadOnlyList<DelegationLink> chain;
+        if (_verified?.TryGet(token, now) is { } hit)
+        {
+            // Rules 1 and 3-7 depend only on the token's bytes and this verifier's fixed configuration: proven already.
+            (claims, chain) = (hit.Claims, hit.Chain);
+            if (CheckAudienceAndTime(claims, expectedAudience, now) is { } timeFailure)
+            {
+                return TokenVerification.Failure(timeFailure);
+            }
+        }
+        else
+        {
+            var failure = VerifyInFull(token, expectedAudience, now, out claims!, out chain!);
+            if (failure is not null)
+            {
+                return failure;
+            }
+            _verified?.Add(token, claims, chain, claims.ExpiresAt + _options.ClockSkew, now);
+        }
+        return Authorise(claims, chain, requiredScope, now);
+    }
+
+    private TokenVerification? VerifyInFull(string token, string expectedAudience, DateTimeOffset now, out TokenClaims? claims, out IReadOnlyList<DelegationLink>? chain)
+    {
+        claims = null;
+        chain = null;
+        // Rule 1: size, form, header and signature, before any claim is read.
+        var payloadBytes = JwsCompact.TryVerify(token, _findKey, _options, out var error, out var kid);
         if (payloadBytes is null)
         {
             return TokenVerification.Failure(error!);
         }
         // act nests once per hop, so the depth allowance follows the chain limit.
         var maxDepth = Math.Max(MinPayloadDepth, _options.MaxChainDepth + 8);
-        using var payload = StrictJson.TryParseObject(payloadBytes, maxDepth, out var jsonError);
+        using var payload = StrictJson.TryParseObject(payloadBytes, maxDepth, out var jsonCode, out var jsonError);
         if (payload is null)
         {
-            return Fail(TokenErrorCodes.Malformed, $"payload is {jsonError}");
+            return Fail(jsonCode!, $"the payload is {jsonError}");
         }
-        var claims = TokenClaims.TryRead(payload.RootElement, out var claimError);
+        claims = TokenClaims.TryRead(payload.RootElement, out var claimCode, out var claimError);
         if (claims is null)
         {
-            return Fail(TokenErrorCodes.Malformed, claimError!);
+            return Fail(claimCode!, claimError!);
         }
-        if (CheckIssuerAudienceAndTime(claims, expectedAudience) is { } claimFailure)
+        // Rule 2: issuer bound to the signing key, subject, audience, time.
+        if ((CheckIssuer(claims, kid!) ?? CheckAudienceAndTime(claims, expectedAudience, now)) is { } claimFailure)
         {
             return TokenVerification.Failure(claimFailure);
         }
-        var chain = DelegationChainJson.TryRead(payload.RootElement, out var chainError);
+        chain = DelegationChainJson.TryRead(payload.RootElement, out var chainError);
         if (chain is null)
         {
             return Fail(TokenErrorCodes.InvalidChain, chainError!);
         }
+        // Rules 3 to 7.
         if (DelegationChainValidator.Validate(chain, claims, _options) is { } chainFailure)
         {
-            return Fail(TokenErrorCodes.InvalidChain, chainFailure);
+            return Fail(chainFailure.Code, chainFailure.Detail);
         }
-        var lifetime = (long)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds;
-        if (claims.MaxDurationSeconds is { } maxDuration && lifetime > maxDuration)
-        {
-            return Fail(TokenErrorCodes.ConstraintViolated, $"token lifetime {lifetime} s exceeds its max_duration constraint of {maxDuration} s");
-        }
+        return null;
+    }
+
+    private TokenVerification Authorise(TokenClaims claims, IReadOnlyList<DelegationLink> chain, Scope? requiredScope, DateTimeOffset now)
+    {
         if (requiredScope is not null && !claims.Scope.Covers(requiredScope))
         {
             return Fail(TokenErrorCodes.InsufficientScope, $"token scope '{claims.Scope}' does not cover '{requiredScope}'");
         }
-        // Last, so a token refused for any other reason does not use up its jti.
+        if (_revocations?.FindRevocation(RevocationQueryFor(claims, chain)) is { } revocation)
+        {
+            return Fail(TokenErrorCodes.Revoked, revocation.Describe());
+        }
+        // Rule 8, last, so a token refused for any other reason does not use up its jti.
         if (_replayCache is not null && !_replayCache.TryMarkUsed(claims.Jti, claims.ExpiresAt + _options.ClockSkew))
         {
-            return Fail(TokenErrorCodes.Replayed, $"token {claims.Jti} has already been used");
+            return Fail(TokenErrorCodes.Replayed, $"token {claims.Jti} has already been used; ask the broker for a fresh one per call");
         }
+        _ledger?.RecordUse(claims.Jti, now);
         return TokenVerification.Success(new VerifiedCredential(
             claims.Subject,
             claims.Issuer,
@@ -95,29 +171,66 @@ public sealed class DelegatedTokenVerifier
         });
     }
 
-    private string? CheckIssuerAudienceAndTime(TokenClaims claims, string expectedAudience)
+    private static RevocationQuery RevocationQueryFor(TokenClaims claims, IReadOnlyList<DelegationLink> chain)
     {
-        if (claims.Issuer != _options.Issuer)
+        var jtis = new List<string>(chain.Count + 1) { claims.Jti };
+        var subjects = new List<string>(chain.Count + 1) { claims.Subject };
+        foreach (var link in chain)
         {
-            return $"{TokenErrorCodes.WrongIssuer}: token was issued by '{claims.Issuer}'; only '{_options.Issuer}' is trusted";
+            if (link.Jti is not null)
+            {
+                jtis.Add(link.Jti);
+            }
+            subjects.Add(link.Subject);
         }
+        return new RevocationQuery(jtis, subjects, claims.ContextId);
+    }
+
+    private string? CheckIssuer(TokenClaims claims, string kid)
+    {
+        if (!_keysByIssuer.TryGetValue(claims.Issuer, out var issuerKeys))
+        {
+            return $"{TokenErrorCodes.WrongIssuer}: token was issued by '{Short(claims.Issuer)}', which is not a trusted issuer (trusted: {string.Join(", ", _keysByIssuer.Keys)})";
+        }
+        if (!issuerKeys.TryGetKey(kid, out _))
+        {
+            return $"{TokenErrorCodes.IssuerKeyMismatch}: token claims issuer '{claims.Issuer}' but is signed with key '{Short(kid)}', which that issuer does not publish";
+        }
+        if (Subjects.ValidateSpiffeId(claims.Subject) is { } subjectProblem)
+        {
+            return $"{TokenErrorCodes.InvalidSubject}: sub must be the agent's SPIFFE ID, but {subjectProblem}";
+        }
+        if (Subjects.TrustDomainOf(claims.Issuer) is { } trustDomain)
+        {
+            foreach (var (name, principal) in (ReadOnlySpan<(string, string)>)[("sub", claims.Subject), ("aud", claims.Audience), ("delegator_sub", claims.DelegatorSubject)])
+            {
+                if (Subjects.TrustDomainOf(principal) is { } other && other != trustDomain)
+                {
+                    return $"{TokenErrorCodes.ForeignTrustDomain}: {name} '{Short(principal)}' is in trust domain '{other}' but the issuer's is '{trustDomain}'";
+                }
+            }
+        }
+        return null;
+    }
+
+    private string? CheckAudienceAndTime(TokenClaims claims, string expectedAudience, DateTimeOffset now)
+    {
         if (claims.Audience != expectedAudience)
         {
-            return $"{TokenErrorCodes.WrongAudience}: token is for {claims.Audience}, this server is {expectedAudience}";
+            return $"{TokenErrorCodes.WrongAudience}: token is for {Short(claims.Audience)}, this server is {expectedAudience}";
         }
-        var now = _timeProvider.GetUtcNow();
         var skew = _options.ClockSkew;
         if (now >= claims.ExpiresAt + skew)
         {
-            return $"{TokenErrorCodes.Expired}: token expired at {claims.ExpiresAt:O}";
+            return $"{TokenErrorCodes.Expired}: token expired at {claims.ExpiresAt:O}; ask the broker for a fresh one";
         }
         if (claims.NotBefore > now + skew)
         {
-            return $"{TokenErrorCodes.NotYetValid}: token is not valid before {claims.NotBefore:O}";
+            return $"{TokenErrorCodes.NotYetValid}: token is not valid before {claims.NotBefore:O} (now {now:O}, skew {skew.TotalSeconds} s); check the clocks";
         }
         if (claims.IssuedAt > now + skew)
         {
-            return $"{TokenErrorCodes.NotYetValid}: token claims to be issued in the future, at {claims.IssuedAt:O}";
+            return $"{TokenErrorCodes.IssuedInFuture}: token claims to be issued at {claims.IssuedAt:O}, beyond {skew.TotalSeconds} s of skew from now ({now:O}); check the clocks";
         }
         if (claims.ExpiresAt <= claims.IssuedAt)
         {
@@ -129,6 +242,27 @@ public sealed class DelegatedTokenVerifier
         }
         return null;
     }
+
+    private ECDsa? FindKey(string kid)
+    {
+        foreach (var keys in _keysByIssuer.Values)
+        {
+            if (keys.TryGetKey(kid, out var key))
+            {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static Dictionary<string, JsonWebKeySet> SingleIssuer(JsonWebKeySet keys, VerifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(options);
+        return new Dictionary<string, JsonWebKeySet>(StringComparer.Ordinal) { [options.Issuer] = keys };
+    }
+
+    private static string Short(string text) => text.Length <= 96 ? text : text[..96] + "…";
 
     private static TokenVerification Fail(string code, string detail) => TokenVerification.Failure($"{code}: {detail}");
 }

@@ -8,10 +8,10 @@ internal static class DelegationChainJson
 {
     public const string ClaimName = "delegation_chain";
 
-    // Per-entry "constraints" is deliberately absent: this verifier cannot enforce it, so it must not accept it.
+    // Exactly the OIDC-A entry members; "constraints" holds only what DelegationConstraints can enforce.
     private static readonly HashSet<string> s_entryMembers = new(StringComparer.Ordinal)
     {
-        "iss", "sub", "aud", "delegated_at", "scope", "purpose", "jti",
+        "iss", "sub", "aud", "delegated_at", "scope", "purpose", "constraints", "jti",
     };
 
     public static JsonArray ToJson(IEnumerable<DelegationLink> chain) => new(chain.Select(ToJson).ToArray<JsonNode?>());
@@ -54,7 +54,7 @@ internal static class DelegationChainJson
             {
                 if (!s_entryMembers.Contains(member.Name))
                 {
-                    error = $"entry {index} has unsupported member '{member.Name}'";
+                    error = $"entry {index} has unsupported member '{(member.Name.Length <= 64 ? member.Name : member.Name[..64] + "…")}'";
                     return null;
                 }
             }
@@ -66,11 +66,19 @@ internal static class DelegationChainJson
                 reader.RequiredNumericDate("delegated_at"),
                 reader.RequiredScope("scope"),
                 reader.OptionalString("purpose"),
-                reader.OptionalString("jti"));
+                reader.RequiredString("jti"));
             if (reader.Error is not null)
             {
                 error = reader.Error;
                 return null;
+            }
+            if (entry.TryGetProperty("constraints", out var constraints))
+            {
+                link = link with { Constraints = DelegationConstraints.TryRead(constraints, $"entry {index} constraint", out error) };
+                if (error is not null)
+                {
+                    return null;
+                }
             }
             links.Add(link);
         }
@@ -91,6 +99,10 @@ internal static class DelegationChainJson
         if (link.Purpose is not null)
         {
             entry["purpose"] = link.Purpose;
+        }
+        if (link.Constraints is { } constraints)
+        {
+            entry["constraints"] = constraints.ToJson();
         }
         if (link.Jti is not null)
         {

@@ -6,7 +6,8 @@ namespace AgentOps.Identity;
 
 /// <summary>
 /// Checks the JWS compact form and its ES256 signature before any claim is looked at, so nothing in an
-/// unauthenticated payload is ever parsed into meaning.
+/// unauthenticated payload is ever parsed into meaning. Errors are <c>"&lt;code&gt;: &lt;detail&gt;"</c> and never
+/// quote more than a short, truncated piece of the token.
 /// </summary>
 internal static class JwsCompact
 {
@@ -16,79 +17,116 @@ internal static class JwsCompact
     private const int SignatureBytes = 64;
     private const int HeaderMaxDepth = 4;
 
-    public static byte[]? TryVerify(string token, JsonWebKeySet keys, VerifierOptions options, out string? error)
+    /// <summary>Verifies the signature and returns the payload bytes, or null with <paramref name="error"/> set.</summary>
+    /// <param name="findKey">The trusted key for a <c>kid</c>, or null when no trusted issuer publishes it.</param>
+    /// <param name="kid">The key that verified the signature, for the issuer-binding check that follows.</param>
+    public static byte[]? TryVerify(string token, Func<string, ECDsa?> findKey, VerifierOptions options, out string? error, out string? kid)
     {
+        kid = null;
+        // Before anything is decoded or parsed: the cost of refusing a huge token must not grow with it.
         if (token.Length > options.MaxTokenBytes)
         {
-            error = Fail(TokenErrorCodes.Malformed, $"token is {token.Length} bytes; the limit is {options.MaxTokenBytes}");
+            error = Fail(TokenErrorCodes.TokenTooLarge, $"token is {token.Length} bytes; the limit is {options.MaxTokenBytes}");
             return null;
         }
-        var parts = token.Split('.');
-        if (parts.Length != 3)
+        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        var secondDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);
+        if (firstDot < 0 || secondDot < 0 || token.IndexOf('.', secondDot + 1) >= 0)
         {
-            error = Fail(TokenErrorCodes.Malformed, $"expected 3 dot-separated parts (JWS compact serialization), found {parts.Length}");
+            error = Fail(TokenErrorCodes.Malformed, $"expected 3 dot-separated parts (JWS compact serialization), found {token.Split('.').Length}");
             return null;
         }
-        if (!StrictBase64Url.TryDecode(parts[0], out var headerBytes) || !StrictBase64Url.TryDecode(parts[1], out var payloadBytes))
+        var encodedHeader = token.AsSpan(0, firstDot);
+        var encodedPayload = token.AsSpan(firstDot + 1, secondDot - firstDot - 1);
+        var encodedSignature = token.AsSpan(secondDot + 1);
+        if (!StrictBase64Url.TryDecode(encodedHeader, out var headerBytes))
         {
-            error = Fail(TokenErrorCodes.Malformed, "header or payload is not canonical unpadded base64url");
+            error = Fail(TokenErrorCodes.InvalidBase64Url, "the header is not canonical unpadded base64url");
             return null;
         }
-        using (var header = StrictJson.TryParseObject(headerBytes, HeaderMaxDepth, out var jsonError))
+        if (!StrictBase64Url.TryDecode(encodedPayload, out var payloadBytes))
+        {
+            error = Fail(TokenErrorCodes.InvalidBase64Url, "the payload is not canonical unpadded base64url");
+            return null;
+        }
+        using (var header = StrictJson.TryParseObject(headerBytes, HeaderMaxDepth, out var jsonCode, out var jsonError))
         {
             if (header is null)
             {
-                error = Fail(TokenErrorCodes.Malformed, $"header is {jsonError}");
+                error = Fail(jsonCode!, $"the header is {jsonError}");
                 return null;
             }
-            error = CheckHeader(header.RootElement, keys, out var key);
+            error = CheckHeader(header.RootElement, findKey, out var key, out kid);
             if (key is null)
             {
                 return null;
             }
-            error = CheckSignature(key, Encoding.ASCII.GetBytes(token, 0, parts[0].Length + 1 + parts[1].Length), parts[2]);
+            error = CheckSignature(key, Encoding.ASCII.GetBytes(token, 0, secondDot), encodedSignature);
         }
         return error is null ? payloadBytes : null;
     }
 
-    private static string? CheckHeader(JsonElement header, JsonWebKeySet keys, out ECDsa? key)
+    private static string? CheckHeader(JsonElement header, Func<string, ECDsa?> findKey, out ECDsa? key, out string? kid)
     {
         key = null;
-        foreach (var member in header.EnumerateObject())
-        {
-            // jwk/jku/x5u/x5c would let the token choose its own key; crit would demand semantics we lack.
-            if (member.Name is not ("alg" or "typ" or "kid"))
-            {
-                return Fail(TokenErrorCodes.InvalidHeader, $"header member '{member.Name}' is not allowed; only alg, typ and kid are");
-            }
-        }
+        kid = null;
         var alg = StringMember(header, "alg");
+        if (alg is null || string.Equals(alg, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(TokenErrorCodes.UnsignedToken, $"alg '{alg ?? "(missing)"}' means an unsigned token; only {Algorithm} is accepted");
+        }
+        if (alg.StartsWith("HS", StringComparison.OrdinalIgnoreCase))
+        {
+            // An HMAC "signature" keyed with our public key is forgeable by anyone holding the JWKS (key confusion).
+            return Fail(TokenErrorCodes.SymmetricAlgorithm, $"alg '{Truncate(alg)}' is a shared-secret algorithm; only {Algorithm} is accepted");
+        }
         if (alg != Algorithm)
         {
-            return Fail(TokenErrorCodes.InvalidHeader, $"alg '{alg ?? "(missing)"}' is not accepted; only {Algorithm} is");
+            return Fail(TokenErrorCodes.UnsupportedAlgorithm, $"alg '{Truncate(alg)}' is not accepted; only {Algorithm} is");
+        }
+        foreach (var member in header.EnumerateObject())
+        {
+            switch (member.Name)
+            {
+                case "alg" or "typ" or "kid":
+                    continue;
+                case "jwk" or "x5c":
+                    return Fail(TokenErrorCodes.EmbeddedKey, $"header member '{member.Name}' embeds a key; keys come only from the issuer's JWKS");
+                case "jku" or "x5u":
+                    return Fail(TokenErrorCodes.RemoteKeyReference, $"header member '{member.Name}' points at a key URL; this verifier never fetches keys a token names");
+                case "crit":
+                    return Fail(TokenErrorCodes.UnsupportedCriticalHeader, "header member 'crit' demands extensions this verifier does not implement");
+                default:
+                    return Fail(TokenErrorCodes.InvalidHeader, $"header member '{Truncate(member.Name)}' is not allowed; only alg, typ and kid are");
+            }
         }
         var typ = StringMember(header, "typ");
         if (typ != TokenType)
         {
-            return Fail(TokenErrorCodes.InvalidHeader, $"typ '{typ ?? "(missing)"}' is not accepted; only {TokenType} is");
+            return Fail(TokenErrorCodes.WrongTokenType, $"typ '{Truncate(typ ?? "(missing)")}' is not accepted; only {TokenType} (a delegated access token) is");
         }
-        var kid = StringMember(header, "kid");
+        kid = StringMember(header, "kid");
         if (string.IsNullOrEmpty(kid))
         {
-            return Fail(TokenErrorCodes.InvalidHeader, "kid is missing");
+            return Fail(TokenErrorCodes.InvalidHeader, "kid is missing; the token must name a key in the issuer's JWKS");
         }
-        if (!keys.TryGetKey(kid, out key))
+        key = findKey(kid);
+        if (key is null)
         {
-            return Fail(TokenErrorCodes.UnknownKey, $"kid '{Truncate(kid)}' is not in the issuer's key set");
+            return Fail(TokenErrorCodes.UnknownKey, $"kid {DescribeKid(kid)} is not in any trusted issuer's key set (rotated out, or not ours)");
         }
         return null;
     }
 
-    private static string? CheckSignature(ECDsa key, byte[] signingInput, string encodedSignature)
+    private static string? CheckSignature(ECDsa key, byte[] signingInput, ReadOnlySpan<char> encodedSignature)
     {
+        if (encodedSignature.IsEmpty)
+        {
+            return Fail(TokenErrorCodes.MissingSignature, "the signature part is empty");
+        }
         if (!StrictBase64Url.TryDecode(encodedSignature, out var signature))
         {
-            return Fail(TokenErrorCodes.InvalidSignature, "signature is not canonical unpadded base64url");
+            return Fail(TokenErrorCodes.InvalidBase64Url, "the signature is not canonical unpadded base64url");
         }
         if (signature.Length != SignatureBytes)
         {
@@ -98,7 +136,7 @@ internal static class JwsCompact
         if (signature.AsSpan(0, SignatureBytes / 2).IndexOfAnyExcept((byte)0) < 0 ||
             signature.AsSpan(SignatureBytes / 2).IndexOfAnyExcept((byte)0) < 0)
         {
-            return Fail(TokenErrorCodes.InvalidSignature, "signature component r or s is zero");
+            return Fail(TokenErrorCodes.ZeroSignature, "signature component r or s is zero, which no genuine ECDSA signature has");
         }
         if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256))
         {
@@ -109,6 +147,12 @@ internal static class JwsCompact
 
     private static string? StringMember(JsonElement header, string name) =>
         header.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    // A key id is worth quoting to an operator; anything longer or stranger than one is token content, so it is not.
+    private static string DescribeKid(string kid) =>
+        kid.Length <= 64 && kid.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ' ' or '\'' or '=')
+            ? $"'{kid}'"
+            : $"of {kid.Length} characters";
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 

@@ -6,12 +6,18 @@ namespace AgentOps.Identity;
 /// <summary>
 /// Parses security-relevant JSON (JOSE headers, JWT payloads, key sets) while refusing inputs that
 /// different parsers would read differently: duplicate member names, invalid UTF-8, comments, trailing data.
+/// Each refusal carries its own <see cref="TokenErrorCodes"/> code.
 /// </summary>
 internal static class StrictJson
 {
-    public static JsonDocument? TryParseObject(ReadOnlyMemory<byte> utf8, int maxDepth, out string? error)
+    public static JsonDocument? TryParseObject(ReadOnlyMemory<byte> utf8, int maxDepth, out string? error) =>
+        TryParseObject(utf8, maxDepth, out _, out error);
+
+    /// <param name="code">On failure, one of <see cref="TokenErrorCodes.InvalidUtf8"/>, <see cref="TokenErrorCodes.NestingTooDeep"/>,
+    /// <see cref="TokenErrorCodes.DuplicateKey"/> or <see cref="TokenErrorCodes.Malformed"/>.</param>
+    public static JsonDocument? TryParseObject(ReadOnlyMemory<byte> utf8, int maxDepth, out string? code, out string? error)
     {
-        error = FindProblem(utf8.Span, maxDepth);
+        (code, error) = FindProblem(utf8.Span, maxDepth);
         if (error is not null)
         {
             return null;
@@ -22,30 +28,34 @@ internal static class StrictJson
         }
         catch (JsonException ex)
         {
+            code = TokenErrorCodes.Malformed;
             error = $"not valid JSON ({ex.Message})";
             return null;
         }
     }
 
-    private static string? FindProblem(ReadOnlySpan<byte> utf8, int maxDepth)
+    private static (string? Code, string? Error) FindProblem(ReadOnlySpan<byte> utf8, int maxDepth)
     {
         if (!Utf8.IsValid(utf8))
         {
-            return "not valid UTF-8";
+            return (TokenErrorCodes.InvalidUtf8, "not valid UTF-8");
         }
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        // One level of head-room so this loop, not the reader, sees the limit crossed and can name it.
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
         var names = new Stack<HashSet<string>>();
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return "not a JSON object";
+                return (TokenErrorCodes.Malformed, "not a JSON object");
             }
             names.Push(new HashSet<string>(StringComparer.Ordinal));
             while (reader.Read())
             {
                 switch (reader.TokenType)
                 {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= maxDepth:
+                        return (TokenErrorCodes.NestingTooDeep, $"nested deeper than {maxDepth} levels");
                     case JsonTokenType.StartObject:
                         names.Push(new HashSet<string>(StringComparer.Ordinal));
                         break;
@@ -57,7 +67,7 @@ internal static class StrictJson
                         var name = reader.GetString()!;
                         if (!names.Peek().Add(name))
                         {
-                            return $"duplicate member name '{name}'";
+                            return (TokenErrorCodes.DuplicateKey, $"ambiguous: it repeats the member name '{Truncate(name)}', which parsers resolve differently");
                         }
                         break;
                     default:
@@ -67,12 +77,14 @@ internal static class StrictJson
         }
         catch (JsonException ex)
         {
-            return $"not valid JSON ({ex.Message})";
+            return (TokenErrorCodes.Malformed, $"not valid JSON ({ex.Message})");
         }
         catch (InvalidOperationException ex)
         {
-            return $"not valid JSON ({ex.Message})";
+            return (TokenErrorCodes.Malformed, $"not valid JSON ({ex.Message})");
         }
-        return null;
+        return (null, null);
     }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -17,17 +17,20 @@ internal sealed record TokenClaims(
     string DelegatorSubject,
     string? Purpose,
     string? ContextId,
-    long? MaxDurationSeconds)
+    DelegationConstraints? Constraints)
 {
     private static readonly string[] s_requiredAgentClaims = ["agent_model", "agent_provider", "agent_instance_id"];
 
-    public static TokenClaims? TryRead(JsonElement payload, out string? error)
+    public long? MaxDurationSeconds => Constraints?.MaxDurationSeconds;
+
+    public static TokenClaims? TryRead(JsonElement payload, out string? code, out string? error)
     {
         var reader = new ClaimReader(payload, "claim");
         if (payload.TryGetProperty("aud", out var aud) && aud.ValueKind != JsonValueKind.String)
         {
-            // Several audiences would let one token be replayed at every server it names.
-            error = "claim 'aud' must be a single string";
+            // Several audiences would let one token be replayed at every server it names (a sibling-server replay).
+            code = aud.ValueKind == JsonValueKind.Array ? TokenErrorCodes.MultipleAudiences : TokenErrorCodes.Malformed;
+            error = "claim 'aud' must be a single string naming one tool server";
             return null;
         }
         var claims = new TokenClaims(
@@ -51,31 +54,13 @@ internal sealed record TokenClaims(
         reader.OptionalObject("act");
         var constraints = reader.OptionalObject("delegation_constraints");
         error = reader.Error;
+        code = reader.ErrorCode;
         if (error is null && constraints is { } constraintsObject)
         {
-            claims = ReadConstraints(constraintsObject, claims, out error);
+            var parsed = DelegationConstraints.TryRead(constraintsObject, "delegation constraint", out error);
+            code = TokenErrorCodes.Malformed;
+            claims = claims with { Constraints = parsed };
         }
         return error is null ? claims : null;
-    }
-
-    private static TokenClaims ReadConstraints(JsonElement constraints, TokenClaims claims, out string? error)
-    {
-        error = null;
-        long? maxDuration = null;
-        foreach (var member in constraints.EnumerateObject())
-        {
-            if (member.NameEquals("max_duration") && member.Value.ValueKind == JsonValueKind.Number &&
-                member.Value.TryGetInt64(out var seconds) && seconds > 0)
-            {
-                maxDuration = seconds;
-                continue;
-            }
-            // A constraint this verifier cannot enforce must not be silently ignored.
-            error = member.NameEquals("max_duration")
-                ? "delegation constraint 'max_duration' must be a positive whole number of seconds"
-                : $"delegation constraint '{member.Name}' is not supported by this verifier";
-            return claims;
-        }
-        return claims with { MaxDurationSeconds = maxDuration };
     }
 }

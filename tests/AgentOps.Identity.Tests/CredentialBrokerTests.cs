@@ -174,8 +174,16 @@ public sealed class CredentialBrokerTests : IDisposable
         Assert.Equal("claude-sonnet", (string?)payload["agent_model"]);
         Assert.Equal("anthropic", (string?)payload["agent_provider"]);
         Assert.True(Guid.TryParse((string?)payload["agent_instance_id"], out _));
-        Assert.Equal(22, ((string?)payload["jti"])!.Length);
-        Assert.Equal(2, payload["delegation_chain"]!.AsArray().Count);
+        var chain = payload["delegation_chain"]!.AsArray();
+        Assert.Equal(2, chain.Count);
+        // Hop ids are rooted in the goal hop's 22-character id: "<root>.<hop>".
+        var root = (string)chain[0]!["jti"]!;
+        Assert.Equal(22, root.Length);
+        Assert.Equal($"{root}.", ((string?)payload["jti"])![..23]);
+        Assert.Equal(45, ((string?)payload["jti"])!.Length);
+        Assert.Equal((string?)payload["jti"], (string?)chain[1]!["jti"]);
+        Assert.Equal(300, (long)chain[0]!["constraints"]!["max_duration"]!);
+        Assert.Equal(300, (long)chain[1]!["constraints"]!["max_duration"]!);
     }
 
     [Fact]

@@ -134,14 +134,14 @@ public sealed class DelegatedTokenVerifierTests : IDisposable
     }
 
     [Fact]
-    public void Verify_IssuedInFuture_NotYetValid()
+    public void Verify_IssuedInFuture_IssuedInFuture()
     {
         var sut = _context.Verifier();
         var token = _context.Resign(_context.GitStepToken().Token, p => p["iat"] = (long)p["iat"]! + 120);
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.NotYetValid, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.IssuedInFuture, result.ErrorCode);
         Assert.Contains("future", result.Error, StringComparison.Ordinal);
     }
 
@@ -189,18 +189,18 @@ public sealed class DelegatedTokenVerifierTests : IDisposable
     [InlineData("delegator_sub")]
     [InlineData("jti")]
     [InlineData("exp")]
-    public void Verify_RequiredClaimMissing_Malformed(string claim)
+    public void Verify_RequiredClaimMissing_MissingClaim(string claim)
     {
         var sut = _context.Verifier();
         var token = _context.Resign(_context.GitStepToken().Token, p => p.Remove(claim));
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal($"malformed: claim '{claim}' is missing", result.Error);
+        Assert.Equal($"missing_claim: claim '{claim}' is missing", result.Error);
     }
 
     [Fact]
-    public void Verify_AudienceArray_Malformed()
+    public void Verify_AudienceArray_MultipleAudiences()
     {
         var sut = _context.Verifier();
         var token = _context.Resign(_context.GitStepToken().Token,
@@ -208,7 +208,7 @@ public sealed class DelegatedTokenVerifierTests : IDisposable
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.Malformed, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.MultipleAudiences, result.ErrorCode);
         Assert.Contains("'aud'", result.Error, StringComparison.Ordinal);
     }
 
@@ -231,9 +231,9 @@ public sealed class DelegatedTokenVerifierTests : IDisposable
     }
 
     [Fact]
-    public void Constructor_SkewAboveFiveMinutes_Throws()
+    public void Constructor_SkewAboveSixtySeconds_Throws()
     {
-        var options = new VerifierOptions { ClockSkew = TimeSpan.FromMinutes(6) };
+        var options = new VerifierOptions { ClockSkew = TimeSpan.FromSeconds(61) };
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _context.Verifier(options));
 

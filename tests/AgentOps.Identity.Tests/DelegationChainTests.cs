@@ -13,7 +13,7 @@ public sealed class DelegationChainTests : IDisposable
     public void Dispose() => _context.Dispose();
 
     [Fact]
-    public void Verify_SecondHopWidensScope_InvalidChain()
+    public void Verify_SecondHopWidensScope_ScopeWidened()
     {
         var sut = _context.Verifier();
         var token = Edit(p =>
@@ -24,23 +24,23 @@ public sealed class DelegationChainTests : IDisposable
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal("invalid_chain: entry 1 widens scope: 'git:write:repo/platform-gitops' is not within 'git:read'", result.Error);
+        Assert.Equal("scope_widened: entry 1 widens scope: 'git:write:repo/platform-gitops' is not within 'git:read'", result.Error);
     }
 
     [Fact]
-    public void Verify_TokenScopeWiderThanLastHop_InvalidChain()
+    public void Verify_TokenScopeWiderThanLastHop_ScopeWidened()
     {
         var sut = _context.Verifier();
         var token = Edit(p => p["scope"] = "git:write:repo/platform-gitops git:read");
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.InvalidChain, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.ScopeWidened, result.ErrorCode);
         Assert.Contains("token scope widens the last delegation: 'git:read'", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Verify_BrokenAudSubLinkage_InvalidChain()
+    public void Verify_BrokenAudSubLinkage_ChainBroken()
     {
         var sut = _context.Verifier();
         var token = Edit(p => Entry(p, 0)["aud"] = "spiffe://agentops.local/agent/someone-else");
@@ -48,65 +48,65 @@ public sealed class DelegationChainTests : IDisposable
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
         Assert.Equal(
-            $"invalid_chain: entry 0 delegates to 'spiffe://agentops.local/agent/someone-else' but entry 1 is delegated by '{IdentityTestContext.Planner.Id}'",
+            $"chain_broken: entry 0 delegates to 'spiffe://agentops.local/agent/someone-else' but entry 1 is delegated by '{IdentityTestContext.Planner.Id}'",
             result.Error);
     }
 
     [Fact]
-    public void Verify_LastHopNotToTokenSubject_InvalidChain()
+    public void Verify_LastHopNotToTokenSubject_ChainBroken()
     {
         var sut = _context.Verifier();
         var token = Edit(p => p["sub"] = IdentityTestContext.K8sReader.Id);
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.InvalidChain, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.ChainBroken, result.ErrorCode);
         Assert.Contains("the token subject is", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Verify_DelegatorSubNotLastDelegator_InvalidChain()
+    public void Verify_DelegatorSubNotLastDelegator_ChainBroken()
     {
         var sut = _context.Verifier();
         var token = Edit(p => p["delegator_sub"] = IdentityTestContext.Human);
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.InvalidChain, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.ChainBroken, result.ErrorCode);
         Assert.Contains("delegator_sub", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Verify_EntriesOutOfOrder_InvalidChain()
+    public void Verify_EntriesOutOfOrder_ChainOutOfOrder()
     {
         var sut = _context.Verifier();
         var token = Edit(p => Entry(p, 0)["delegated_at"] = (long)Entry(p, 1)["delegated_at"]! + 1);
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal(TokenErrorCodes.InvalidChain, result.ErrorCode);
+        Assert.Equal(TokenErrorCodes.ChainOutOfOrder, result.ErrorCode);
         Assert.Contains("before entry 0", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Verify_EntryFromUntrustedIssuer_InvalidChain()
+    public void Verify_EntryFromUntrustedIssuer_WrongIssuer()
     {
         var sut = _context.Verifier();
         var token = Edit(p => Entry(p, 0)["iss"] = "https://idp.attacker.example");
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal("invalid_chain: entry 0 was recorded by 'https://idp.attacker.example', which is not a trusted issuer", result.Error);
+        Assert.Equal("wrong_issuer: entry 0 was recorded by 'https://idp.attacker.example', not by the token's issuer 'spiffe://agentops.local/broker'", result.Error);
     }
 
     [Fact]
-    public void Verify_ChainLongerThanMaxDepth_InvalidChain()
+    public void Verify_ChainLongerThanMaxDepth_ChainTooDeep()
     {
         var sut = _context.Verifier(new VerifierOptions { MaxChainDepth = 1 });
 
         var result = sut.Verify(_token, IdentityTestContext.GitServer);
 
-        Assert.Equal("invalid_chain: the chain has 2 hops; at most 1 are allowed", result.Error);
+        Assert.Equal("chain_too_deep: the chain has 2 hops; at most 1 are allowed", result.Error);
     }
 
     [Theory]
@@ -157,7 +157,38 @@ public sealed class DelegationChainTests : IDisposable
 
         var result = sut.Verify(token, IdentityTestContext.GitServer);
 
-        Assert.Equal("invalid_chain: entry 1 has unsupported member 'constraints'", result.Error);
+        Assert.Equal("invalid_chain: entry 1 constraint 'allowed_resources' is not supported by this verifier", result.Error);
+    }
+
+    [Fact]
+    public void Verify_EntryMissingJti_InvalidChain()
+    {
+        var sut = _context.Verifier();
+        var token = Edit(p => Entry(p, 0).Remove("jti"));
+
+        var result = sut.Verify(token, IdentityTestContext.GitServer);
+
+        Assert.Equal("invalid_chain: entry 0 member 'jti' is missing", result.Error);
+    }
+
+    [Fact]
+    public void Verify_TokenOutlivesFirstHopDelegation_ConstraintViolated()
+    {
+        var sut = _context.Verifier();
+        // Every hop keeps max_duration, but the token's exp is pushed past the first delegation's end.
+        var token = Edit(p =>
+        {
+            Entry(p, 0)["constraints"] = new JsonObject { ["max_duration"] = 60 };
+            Entry(p, 1)["constraints"] = new JsonObject { ["max_duration"] = 60 };
+            p["delegation_constraints"] = new JsonObject { ["max_duration"] = 60 };
+            p["exp"] = (long)p["iat"]! + 60;
+            Entry(p, 0)["delegated_at"] = (long)p["iat"]! - 30;
+        });
+
+        var result = sut.Verify(token, IdentityTestContext.GitServer);
+
+        Assert.Equal(TokenErrorCodes.ConstraintViolated, result.ErrorCode);
+        Assert.Contains("entry 0", result.Error, StringComparison.Ordinal);
     }
 
     private string Edit(Action<JsonObject> edit) => _context.Resign(_token, edit);

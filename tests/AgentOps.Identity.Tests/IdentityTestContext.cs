@@ -51,8 +51,30 @@ internal sealed class IdentityTestContext : IDisposable
     public DelegatedCredential GitStepToken() => Broker.Exchange(
         GoalToken().Token, GitAgent, GitServer, ScopeSet.Parse("git:write:repo/platform-gitops"), "open the pull request");
 
-    public DelegatedTokenVerifier Verifier(VerifierOptions? options = null, IReplayCache? replayCache = null) =>
-        new(Jwks, options ?? new VerifierOptions(), Time, replayCache);
+    /// <summary>
+    /// A token at <see cref="GitServer"/> whose chain has <paramref name="hops"/> entries: the goal hop, then
+    /// intermediate agents each exchanging for the next at the broker, then the git agent. One hop is the goal token itself.
+    /// </summary>
+    public DelegatedCredential ChainToken(int hops)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hops, 1);
+        var current = GoalToken();
+        for (var i = 1; i < hops - 1; i++)
+        {
+            current = Broker.Exchange(current.Token, HopAgent(i), BrokerOptions.DefaultIssuer, ScopeSet.Parse("git:write:repo/platform-gitops git:read"), $"hop {i}");
+        }
+        return hops == 1
+            ? current
+            : Broker.Exchange(current.Token, GitAgent, GitServer, ScopeSet.Parse("git:write:repo/platform-gitops"), "open the pull request");
+    }
+
+    public static AgentIdentity HopAgent(int index) => new(
+        $"spiffe://agentops.local/agent/hop-{index}", "autonomous", "gpt-4.1", "openai",
+        ScopeSet.Parse("git:write:repo/* git:read k8s:read"));
+
+    public DelegatedTokenVerifier Verifier(
+        VerifierOptions? options = null, IReplayCache? replayCache = null, IRevocationList? revocations = null, ICredentialLedger? ledger = null) =>
+        new(Jwks, options ?? new VerifierOptions(), Time, replayCache, revocations, ledger);
 
     public static JsonObject Header(string token) => JsonNode.Parse(HeaderText(token))!.AsObject();
 

@@ -73,7 +73,7 @@ public sealed class JsonWebKeySetTests
     {
         var ex = Assert.Throws<FormatException>(() => JsonWebKeySet.Parse("""{"keys":[],"keys":[]}"""));
 
-        Assert.Contains("duplicate member name 'keys'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("repeats the member name 'keys'", ex.Message, StringComparison.Ordinal);
     }
 
     private static JsonObject Jwk(ECDsa key, string kid)
