@@ -68,6 +68,8 @@ public sealed class DelegatedTokenVerifier
         _findKey = FindKey;
     }
 
+    internal int CachedTokenCount => _verified?.Count ?? 0;
+
     public TokenVerification Verify(string? token, string expectedAudience, Scope? requiredScope = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(expectedAudience);

@@ -13,6 +13,17 @@ public sealed class SigningKeyStore : IDisposable
     public const string KeyFileName = "signing-key.pem";
     public const string JwksFileName = "jwks.json";
 
+    /// <summary>Public keys rotated out but still published, each until the last token it can have signed has expired.</summary>
+    public const string RetiredKeysFileName = "retired-keys.json";
+
+    private const string RetiredUntilMember = "retired_until";
+
+    /// <summary>
+    /// How long a rotated-out key stays in the JWKS: the longest a token can live, plus the verifiers' clock skew.
+    /// A token signed just before the rotation therefore verifies until it expires, and not a second longer.
+    /// </summary>
+    public static TimeSpan RetiredKeyOverlap { get; } = BrokerOptions.MaxTokenLifetime + VerifierOptions.MaxClockSkew;
+
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     private readonly ECDsa _key;
@@ -51,7 +62,17 @@ public sealed class SigningKeyStore : IDisposable
         {
             var publicKey = key.ExportParameters(includePrivateParameters: false);
             var keyId = Jwk.Thumbprint(publicKey);
-            var jwks = new JsonObject { ["keys"] = new JsonArray(Jwk.ToJson(publicKey, keyId)) }.ToJsonString(s_indented);
+            var published = new JsonArray(Jwk.ToJson(publicKey, keyId));
+            foreach (var retired in ReadRetired(keysDirectory, timeProvider.GetUtcNow()))
+            {
+                if ((string?)retired["kid"] != keyId)
+                {
+                    // The bookkeeping member stays in the retired file; verifiers see a plain JWK.
+                    retired.Remove(RetiredUntilMember);
+                    published.Add((JsonNode)retired);
+                }
+            }
+            var jwks = new JsonObject { ["keys"] = published }.ToJsonString(s_indented);
             var jwksPath = Path.Combine(keysDirectory, JwksFileName);
             WriteJwks(jwksPath, jwks);
             return new SigningKeyStore(key, keyId, jwksPath, jwks, new DateTimeOffset(File.GetLastWriteTimeUtc(keyPath), TimeSpan.Zero));
@@ -63,7 +84,70 @@ public sealed class SigningKeyStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces the signing key with a fresh one. The old public key stays in the JWKS for
+    /// <see cref="RetiredKeyOverlap"/>, so tokens it signed keep verifying until they expire; its private key is gone at
+    /// once. Brokers built on the old store keep signing with the old key: build a new broker on the returned store.
+    /// </summary>
+    public static SigningKeyStore Rotate(string keysDirectory, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keysDirectory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var keyPath = Path.Combine(keysDirectory, KeyFileName);
+        if (!File.Exists(keyPath))
+        {
+            throw new InvalidOperationException($"There is no signing key in '{keysDirectory}' to rotate.");
+        }
+        var now = timeProvider.GetUtcNow();
+        using (var old = LoadPrivateKey(keyPath))
+        {
+            var publicKey = old.ExportParameters(includePrivateParameters: false);
+            var entry = Jwk.ToJson(publicKey, Jwk.Thumbprint(publicKey));
+            entry[RetiredUntilMember] = (now + RetiredKeyOverlap).ToUnixTimeSeconds();
+            var retired = new JsonArray([.. ReadRetired(keysDirectory, now), entry]);
+            WriteAtomically(Path.Combine(keysDirectory, RetiredKeysFileName), new JsonObject { ["keys"] = retired }.ToJsonString(s_indented));
+        }
+        using (var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            var tempPath = $"{keyPath}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                WritePrivateFile(tempPath, fresh.ExportPkcs8PrivateKeyPem(), now);
+                File.Move(tempPath, keyPath, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(tempPath);
+            }
+        }
+        return OpenOrCreate(keysDirectory, timeProvider);
+    }
+
     public void Dispose() => _key.Dispose();
+
+    /// <summary>Retired public keys still inside their overlap, each a copy with its <c>retired_until</c>.</summary>
+    private static List<JsonObject> ReadRetired(string keysDirectory, DateTimeOffset now)
+    {
+        var path = Path.Combine(keysDirectory, RetiredKeysFileName);
+        var live = new List<JsonObject>();
+        if (!File.Exists(path))
+        {
+            return live;
+        }
+        if (JsonNode.Parse(File.ReadAllText(path))?["keys"] is not JsonArray keys)
+        {
+            throw new InvalidDataException($"'{path}' has no 'keys' array; fix or delete it (deleting it unpublishes retired keys at once).");
+        }
+        foreach (var key in keys.OfType<JsonObject>())
+        {
+            if (key[RetiredUntilMember] is JsonValue until && until.TryGetValue<long>(out var seconds) &&
+                DateTimeOffset.FromUnixTimeSeconds(seconds) > now)
+            {
+                live.Add(key.DeepClone().AsObject());
+            }
+        }
+        return live;
+    }
 
     private static void CreatePrivateDirectory(string path)
     {
@@ -162,12 +246,17 @@ public sealed class SigningKeyStore : IDisposable
         {
             return;
         }
-        // Verifiers may read the file at any moment, so replace it atomically instead of rewriting in place.
-        var tempPath = $"{jwksPath}.{Guid.NewGuid():N}.tmp";
+        WriteAtomically(jwksPath, jwks);
+    }
+
+    // Verifiers may read the file at any moment, so replace it atomically instead of rewriting in place.
+    private static void WriteAtomically(string path, string text)
+    {
+        var tempPath = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            File.WriteAllText(tempPath, jwks);
-            File.Move(tempPath, jwksPath, overwrite: true);
+            File.WriteAllText(tempPath, text);
+            File.Move(tempPath, path, overwrite: true);
         }
         finally
         {
