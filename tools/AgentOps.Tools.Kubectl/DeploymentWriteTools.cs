@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AgentOps.Tools.Hosting;
-using k8s.Models;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -73,7 +72,7 @@ internal sealed class DeploymentWriteTools(KubernetesResources api, KubectlOptio
                 },
             },
         };
-        var after = await api.PatchAsync(ResourceRef.Deployments, ns, deployment, patch, V1Patch.PatchType.StrategicMergePatch, $"restart deployment {ns}/{deployment}", cancellationToken).ConfigureAwait(false);
+        var after = await api.PatchAsync(ResourceRef.Deployments, ns, deployment, patch, PatchKind.StrategicMerge, $"restart deployment {ns}/{deployment}", cancellationToken).ConfigureAwait(false);
         return new RestartResult(ns, deployment, restartedAt, after.Long("metadata", "generation"));
     }
 

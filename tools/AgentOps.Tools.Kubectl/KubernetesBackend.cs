@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using Polly;
@@ -34,7 +32,7 @@ internal sealed partial class KubernetesBackend
             .AddTimeout(options.Timeout)
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<HttpOperationException>(IsTransient),
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<KubernetesApiException>(IsTransient),
                 MaxRetryAttempts = Math.Max(0, options.ReadRetries),
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(200),
@@ -50,14 +48,14 @@ internal sealed partial class KubernetesBackend
     }
 
     /// <summary>An idempotent read: retried on transient failures within the deadline.</summary>
-    public Task<T> ReadAsync<T>(string operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+    public Task<T> ReadAsync<T>(string operation, Func<KubernetesRest, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         RunAsync(_reads, operation, call, cancellationToken);
 
     /// <summary>A change: one attempt, never repeated, within the deadline.</summary>
-    public Task<T> WriteAsync<T>(string operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+    public Task<T> WriteAsync<T>(string operation, Func<KubernetesRest, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         RunAsync(_writes, operation, call, cancellationToken);
 
-    private async Task<T> RunAsync<T>(ResiliencePipeline pipeline, string operation, Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(ResiliencePipeline pipeline, string operation, Func<KubernetesRest, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var client = _connection.Client;
         try
@@ -68,10 +66,9 @@ internal sealed partial class KubernetesBackend
         {
             throw Fail($"the Kubernetes API at {_connection.Server} did not answer {operation} within {_options.TimeoutSeconds:0.###} s", ex);
         }
-        catch (HttpOperationException ex)
+        catch (KubernetesApiException ex)
         {
-            var status = ex.Response?.StatusCode ?? 0;
-            throw Fail($"the Kubernetes API at {_connection.Server} answered {(int)status} {status} to {operation}: {StatusMessage(ex.Response?.Content)}", ex);
+            throw Fail($"the Kubernetes API at {_connection.Server} answered {(int)ex.Status} {ex.Status} to {operation}: {StatusMessage(ex.Content)}", ex);
         }
         catch (HttpRequestException ex)
         {
@@ -97,8 +94,8 @@ internal sealed partial class KubernetesBackend
         return new McpException(message, inner);
     }
 
-    private static bool IsTransient(HttpOperationException ex) =>
-        ex.Response?.StatusCode is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError;
+    private static bool IsTransient(KubernetesApiException ex) =>
+        ex.Status is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError;
 
     // The API server explains a failure in a Status object; its message is what a person needs to see.
     private static string StatusMessage(string? content)

@@ -5,15 +5,15 @@ using ModelContextProtocol;
 namespace AgentOps.Tools.Kubectl;
 
 /// <summary>
-/// The one KubernetesClient of this process, built on first use: reading a kubeconfig is the costliest step of a
+/// The one API server connection of this process, built on first use: reading a kubeconfig is the costliest step of a
 /// cold start and a server that is only asked for <c>tools/list</c> never needs it. A configuration problem (no
 /// kubeconfig, unknown context) becomes a clear tool error on every call instead of a server that will not start.
 /// </summary>
 internal sealed class KubernetesConnection(KubectlOptions options) : IDisposable
 {
-    private readonly Lazy<(Kubernetes Client, string Server)> _client = new(() => Connect(options), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<(KubernetesRest Client, string Server)> _client = new(() => Connect(options), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public IKubernetes Client => _client.Value.Client;
+    public KubernetesRest Client => _client.Value.Client;
 
     /// <summary>The API server's URL, named in every error so that it is clear which backend failed.</summary>
     public string Server => _client.IsValueCreated ? _client.Value.Server : "(not connected)";
@@ -38,7 +38,7 @@ internal sealed class KubernetesConnection(KubectlOptions options) : IDisposable
         }
     }
 
-    private static (Kubernetes, string) Connect(KubectlOptions options)
+    private static (KubernetesRest, string) Connect(KubectlOptions options)
     {
         KubernetesClientConfiguration config;
         try
@@ -55,10 +55,16 @@ internal sealed class KubernetesConnection(KubectlOptions options) : IDisposable
         {
             throw new McpException($"Kubernetes configuration could not be loaded ({Describe(options)}): {ex.Message}", ex);
         }
-        // The per-call deadline is the resilience pipeline's; the HttpClient's own timeout only backs it up.
-        config.HttpClientTimeout = options.Timeout + TimeSpan.FromSeconds(5);
-        config.UserAgent = "agentops-kubectl/0.1";
-        return (new Kubernetes(config), config.Host);
+        try
+        {
+            // The per-call deadline is the resilience pipeline's; the HttpClient's own timeout only backs it up.
+            var http = KubernetesHttp.CreateClient(config, options.Timeout + TimeSpan.FromSeconds(5), "agentops-kubectl/0.1");
+            return (new KubernetesRest(http), config.Host);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new McpException($"Kubernetes client credentials could not be loaded ({Describe(options)}): {ex.Message}", ex);
+        }
     }
 
     private static string Describe(KubectlOptions options) =>
