@@ -70,7 +70,8 @@ public static class ToolServerHost
 
     /// <summary>
     /// Opens the shared state file under <c>--data-dir</c> and remembers presented token ids there, so a token is
-    /// single-use across server processes, not just within one.
+    /// single-use across server processes, not just within one; consults the revocation list in the same file on every
+    /// call, and records each accepted token's last use in the issued-credential ledger.
     /// </summary>
     public static async Task<SqliteDatabase> UseSharedStateAsync(IHostApplicationBuilder builder, CancellationToken cancellationToken = default)
     {
@@ -79,6 +80,10 @@ public static class ToolServerHost
             ?? throw new InvalidOperationException("Set --data-dir (or AgentOps__DataDirectory): tool servers keep shared state there, including used token ids.");
         var database = await SqliteDatabase.OpenAsync(Path.Combine(dataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<IReplayCache>(sp => new PersistentReplayCache(new SqliteUsedCredentials(database, sp.GetRequiredService<TimeProvider>())));
+        // Revocations are read from the same file on every call, so `agentops identities revoke` in the CLI takes effect
+        // at this server's next call; accepted calls mark the token's last use in the issued-credential ledger.
+        builder.Services.AddSingleton<IRevocationList>(sp => new SqliteRevocations(database, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ICredentialLedger>(sp => new SqliteCredentialLedger(database, sp.GetRequiredService<TimeProvider>()));
         return database;
     }
 
@@ -105,7 +110,9 @@ public static class ToolServerHost
                 JsonWebKeySet.Load(options.Jwks),
                 new VerifierOptions { Issuer = options.Issuer },
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IReplayCache>());
+                sp.GetRequiredService<IReplayCache>(),
+                sp.GetService<IRevocationList>(),
+                sp.GetService<ICredentialLedger>());
         });
         services.TryAddSingleton<CredentialFilter>();
         services.TryAddSingleton(_ => OutputHygiene.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")));
