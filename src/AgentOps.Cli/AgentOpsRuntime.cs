@@ -27,9 +27,11 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
 
     private AgentOpsRuntime(RuntimePaths paths, SqliteAuditLog audit, SqliteRunStore runs, LocalForge forge, AgentCatalog agents,
         ChatWorkflow workflow, RunApprover approver, RunRollback rollback, IToolGateway gateway, string repository,
-        SqliteDatabase database, SigningKeyStore keys, BrokerOptions brokerOptions)
+        SqliteDatabase database, SigningKeyStore keys, BrokerOptions brokerOptions, SqliteCredentialLedger ledger, SqliteRevocations revocations)
     {
         Database = database;
+        Ledger = ledger;
+        Revocations = revocations;
         Keys = keys;
         BrokerOptions = brokerOptions;
         Rollback = rollback;
@@ -64,6 +66,12 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
 
     public SqliteDatabase Database { get; }
 
+    /// <summary>Every token the broker minted, with its last accepted use: the inventory behind <c>agentops identities</c>.</summary>
+    public SqliteCredentialLedger Ledger { get; }
+
+    /// <summary>Revoked tokens, agents and runs, shared through the database with every tool server.</summary>
+    public SqliteRevocations Revocations { get; }
+
     /// <summary>The broker's signing key under <c>&lt;data&gt;/keys</c>; only its public JWKS and key id are ever shown.</summary>
     public SigningKeyStore Keys { get; }
 
@@ -73,11 +81,31 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     /// A verifier over the broker's own key set, as a tool server would build one, without a replay cache: checking a
     /// token from the command line must not use it up.
     /// </summary>
+    /// <remarks>It consults the revocation list like every verifier, but records no use in the ledger: a check is not a use.</remarks>
     public DelegatedTokenVerifier CreateVerifier(TimeProvider time) => new(
         JsonWebKeySet.Parse(Keys.JwksJson),
         new VerifierOptions { Issuer = BrokerOptions.Issuer, MaxChainDepth = BrokerOptions.MaxChainDepth },
         time,
-        replayCache: null);
+        replayCache: null,
+        Revocations);
+
+    /// <summary>
+    /// Broker options whose per-agent lifetime caps come from each spec's <c>spec.tokenLifetime</c>, so the broker never
+    /// mints a token that outlives what the agent's spec allows.
+    /// </summary>
+    public static BrokerOptions BrokerOptionsFor(AgentCatalog agents, TimeSpan lifetime)
+    {
+        var options = new BrokerOptions { TokenLifetime = lifetime };
+        foreach (var agent in agents.Agents)
+        {
+            if (agent.TokenLifetime is { } cap)
+            {
+                options.MaxLifetimeByAgent[agent.Id] = cap;
+            }
+        }
+        return options;
+    }
+
 
     /// <summary>Every configured tool server, ours and third-party, as the executor reaches them.</summary>
     public IToolGateway Tools => _gateway;
@@ -105,9 +133,12 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         forge.EnsureRepository(repository);
 
         var keys = SigningKeyStore.OpenOrCreate(Path.Combine(paths.DataDirectory, "keys"), time);
-        var brokerOptions = new BrokerOptions();
-        var broker = new CredentialBroker(keys, time, brokerOptions);
         var agents = AgentCatalog.Load(paths.Agents);
+        var brokerOptions = BrokerOptionsFor(agents, TimeSpan.FromMinutes(5));
+        var ledger = new SqliteCredentialLedger(database, time);
+        var revocations = new SqliteRevocations(database, time);
+        // Every token a run mints is in the ledger, and a revoked goal token, agent or run is never exchanged again.
+        var broker = new CredentialBroker(keys, time, brokerOptions, ledger, revocations);
         var policy = GuardrailPolicy.Load(paths.Guardrails);
         var screen = new TextScreen(policy);
         var journal = new RollbackJournal();
@@ -117,14 +148,14 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             new ApprovalGateLayer(new SqliteApprovalStore(database)),
             new RollbackLayer(journal),
             new AuditLayer(audit));
-        var gateway = CreateGateway(configuration, ToolEndpoints.From(configuration, paths, keys.JwksPath), keys, brokerOptions, audit, screen, time);
+        var gateway = CreateGateway(configuration, ToolEndpoints.From(configuration, paths, keys.JwksPath), keys, brokerOptions, audit, screen, time, ledger, revocations);
         var executor = new PlanExecutor(gateway, pipeline, journal, broker, agents, runs, audit, time,
             configuration.GetSection("AgentOps:Agents").Get<ExecutorOptions>() ?? new ExecutorOptions());
         var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions, ledger, revocations);
     }
 
     /// <summary>
@@ -134,7 +165,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     /// command rather than being skipped: a plan naming it must never run against a half-configured gateway.
     /// </summary>
     private static IToolGateway CreateGateway(IConfiguration configuration, Dictionary<string, ToolServerEndpoint> ownServers, SigningKeyStore keys,
-        BrokerOptions brokerOptions, IAuditLog audit, TextScreen screen, TimeProvider time)
+        BrokerOptions brokerOptions, IAuditLog audit, TextScreen screen, TimeProvider time, ICredentialLedger ledger, IRevocationList revocations)
     {
         var thirdParty = configuration.GetSection(ThirdPartyToolsSection).Get<Dictionary<string, ThirdPartyToolServerOptions>>();
         if (thirdParty is not { Count: > 0 })
@@ -146,7 +177,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             JsonWebKeySet.Parse(keys.JwksJson),
             new VerifierOptions { Issuer = brokerOptions.Issuer, MaxChainDepth = brokerOptions.MaxChainDepth },
             time,
-            new InMemoryReplayCache(time));
+            new InMemoryReplayCache(time),
+            revocations,
+            ledger);
         return new ThirdPartyToolGateway(ownServers, thirdParty, verifier, audit, screen, NullLoggerFactory.Instance);
     }
 

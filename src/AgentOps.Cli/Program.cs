@@ -23,6 +23,7 @@ root.Subcommands.Add(AuditCommands.Create(context));
 root.Subcommands.Add(AgentsCommand.Create(context));
 root.Subcommands.Add(ToolsCommand.Create(context));
 root.Subcommands.Add(TokenCommands.Create(context, Console.In));
+root.Subcommands.Add(IdentitiesCommand.Create(context));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))

@@ -82,7 +82,7 @@ public sealed class TokenCommandTests : IDisposable
 
     [Theory]
     [InlineData("not-a-token", TokenErrorCodes.Malformed)]
-    [InlineData("a.b.c", TokenErrorCodes.Malformed)]
+    [InlineData("a.b.c", TokenErrorCodes.InvalidBase64Url)]
     public async Task Verify_Garbage_Exits3Malformed(string token, string code)
     {
         var result = await _sut.RunAsync("token", "verify", token, "--audience", "git", "--json");
@@ -153,6 +153,12 @@ public sealed class TokenCommandTests : IDisposable
         Assert.True(refused.ExitCode == 2, refused.ToString());
         Assert.Contains("longer than agent 'infra-provisioner' allows (spec.tokenLifetime 120s)", refused.Json["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        // Without --ttl the broker cuts its 5m default to the specs' 2m itself (the step token ends with the goal token).
+        var defaulted = await sut.RunAsync("token", "issue", "--agent", "infra-provisioner", "--audience", "git", "--scope", $"git:commit:{Branch}", "--json");
+        Assert.True(defaulted.ExitCode == 0, defaulted.ToString());
+        var issuedAt = DateTimeOffset.Parse(defaulted.Json["chain"]![0]!["delegatedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var expiresAt = DateTimeOffset.Parse(defaulted.Json["expiresAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromMinutes(2), expiresAt - issuedAt);
     }
 
     [Fact]

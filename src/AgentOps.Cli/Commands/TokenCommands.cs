@@ -20,6 +20,9 @@ internal static class TokenCommands
 {
     private const string DefaultPurpose = "development token from agentops token issue";
 
+    /// <summary>The broker's default; the broker itself cuts it to an agent's shorter <c>spec.tokenLifetime</c>.</summary>
+    private static readonly TimeSpan s_defaultLifetime = TimeSpan.FromMinutes(5);
+
     public static Command Create(CommandContext context, TextReader input)
     {
         var command = new Command("token", "Issue, verify and inspect delegated tokens");
@@ -35,7 +38,7 @@ internal static class TokenCommands
         var audience = new Option<string>("--audience") { Description = "The tool server it may be used at: a name (git) or a SPIFFE ID", Required = true };
         var scope = new Option<string[]>("--scope") { Description = "Scopes to delegate (repeat, or space-separated); cut to nothing wider than the planner's and the agent's ceilings", Required = true };
         var purpose = new Option<string>("--purpose") { Description = "Why the token is issued; recorded in every hop", DefaultValueFactory = _ => DefaultPurpose };
-        var ttl = new Option<string>("--ttl") { Description = "Lifetime, e.g. 90s or 5m; at most the agent's spec.tokenLifetime and 15m", DefaultValueFactory = _ => "5m" };
+        var ttl = new Option<string?>("--ttl") { Description = "Lifetime, e.g. 90s or 5m; at most 15m and the agent's spec.tokenLifetime (default: 5m, cut to that)" };
         var run = new Option<string?>("--run") { Description = "The run or goal id the token serves (agent_context_id); a fresh dev-… id when omitted" };
         var issue = new Command("issue", "Mint a token from the local signing key: you (--as) → planner → --agent, for use at --audience (tests and development)")
         {
@@ -50,7 +53,7 @@ internal static class TokenCommands
             var planner = runtime.Agents.TryGet(plannerName, out var p)
                 ? p
                 : throw new ArgumentException($"The agent catalogue has no planner '{plannerName}' (AgentOps:Agents:Planner) to delegate through.");
-            var lifetime = Lifetime(TokenInputs.Duration(parse.GetValue(ttl)!, "--ttl"), spec, planner);
+            var lifetime = parse.GetValue(ttl) is { } ttlText ? Lifetime(TokenInputs.Duration(ttlText, "--ttl"), spec, planner) : s_defaultLifetime;
             var audienceId = TokenInputs.Audience(parse.GetValue(audience), runtime.Tools.Servers);
             var requested = TokenInputs.Scopes(parse.GetValue(scope) ?? []);
             var reason = parse.GetValue(purpose) is { Length: > 0 } text ? text : DefaultPurpose;
@@ -61,12 +64,11 @@ internal static class TokenCommands
                 throw new ArgumentException($"--as '{human}' is an agent identity; a token starts with the human who delegates it.");
             }
 
-            var broker = new CredentialBroker(runtime.Keys, TimeProvider.System, new BrokerOptions
-            {
-                Issuer = runtime.BrokerOptions.Issuer,
-                MaxChainDepth = runtime.BrokerOptions.MaxChainDepth,
-                TokenLifetime = lifetime,
-            });
+            var options = AgentOpsRuntime.BrokerOptionsFor(runtime.Agents, lifetime);
+            options.Issuer = runtime.BrokerOptions.Issuer;
+            options.MaxChainDepth = runtime.BrokerOptions.MaxChainDepth;
+            // The ledger records both tokens (the planner's goal token and the agent's); revocations stop a withdrawn goal.
+            var broker = new CredentialBroker(runtime.Keys, TimeProvider.System, options, runtime.Ledger, runtime.Revocations);
             DelegatedCredential credential;
             try
             {
