@@ -55,6 +55,25 @@ public sealed class IdentitiesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task List_AfterAChatRun_ShowsTheStepAgentsLastUseAndScopesFromTheToolServers()
+    {
+        var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--json");
+        Assert.True(chat.ExitCode == 0, chat.ToString());
+
+        var result = await _sut.RunAsync("identities", "list", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var provisioner = Rows(result)[Provisioner];
+        // The Git and Crossplane servers record each accepted token in the shared ledger.
+        Assert.NotNull(provisioner["lastUsedAt"]);
+        var scopes = provisioner["scopesEverGranted"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
+        Assert.Contains("git:commit:repo/platform-gitops/branch/agentops/payments/payments-api-db", scopes);
+        Assert.Contains("crossplane:render:skill/provision-database", scopes);
+        Assert.True(provisioner["tokensIssued"]!.GetValue<int>() >= 5);
+        Assert.True(Rows(result)[Planner]["tokensIssued"]!.GetValue<int>() >= 1);
+    }
+
+    [Fact]
     public async Task RevokeJti_ThenVerify_Exits3WithRevocationReason()
     {
         var issued = await IssueAsync($"git:commit:{Branch}");
