@@ -101,7 +101,9 @@ public sealed class GitToolServerTests : IAsyncLifetime
     {
         var token = _sut.Token(CreateScope);
         var parts = token.Split('.');
-        var forged = parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length);
+        // One changed character of a genuine signature: still canonical base64url and nonzero (an all-'A' signature is
+        // r = s = 0, which the verifier refuses earlier as zero_signature).
+        var forged = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'Q' ? 'R' : 'Q') + parts[2][1..];
 
         var result = await _sut.CallAsync("branch_create", BranchArgs(), forged);
 

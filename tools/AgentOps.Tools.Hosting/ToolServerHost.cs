@@ -55,6 +55,9 @@ public static class ToolServerHost
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(normalised, s_switches);
         builder.Logging.ClearProviders();
+        // Without host defaults, the Logging section (Logging__LogLevel__Default=Trace in the environment) must be
+        // wired by hand; the token-safety filter below still wins for the SDK's category.
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The SDK logs whole messages at Trace, and a tools/call message carries the delegated token in _meta; it also
