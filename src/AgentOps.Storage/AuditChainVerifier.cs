@@ -7,8 +7,13 @@ namespace AgentOps.Storage;
 /// A deleted record is reported at the record right after the gap: that is the first record whose link is broken,
 /// and the problem text names the missing sequence numbers.
 /// </summary>
-internal sealed class AuditChainVerifier(AuditCheckpoint? expected)
+/// <param name="signed">Signed checkpoints, smallest tree first, whose signatures were already checked.</param>
+internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyList<SignedAuditCheckpoint>? signed = null)
 {
+    private readonly IReadOnlyList<SignedAuditCheckpoint> _signed = signed ?? [];
+    private readonly MerkleFrontier _frontier = new();
+    private int _nextSigned;
+    private long _lastMatchedSigned;
     private long _lastSequence;
     private string _lastHash = AuditRecordJson.GenesisHash;
     private long _recordsChecked;
@@ -55,6 +60,10 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected)
             return Broken(sequence,
                 $"record {sequence} does not match the checkpoint: the chain up to it was rewritten since the checkpoint was taken");
         }
+        if (CheckSigned(record) is { } failure)
+        {
+            return failure;
+        }
 
         _lastSequence = sequence;
         _lastHash = record.Hash;
@@ -80,7 +89,42 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected)
             return Broken(firstMissing,
                 $"the log was truncated: it ends at record {_lastSequence} but the checkpoint was taken at record {expected.Sequence}, so {missing}");
         }
+        if (_signed.Count > 0 && _signed[^1].TreeSize > _lastSequence)
+        {
+            var covered = _signed[^1].TreeSize;
+            return Broken(_lastSequence + 1,
+                $"the log was truncated: it ends at record {_lastSequence} but a signed checkpoint covers {covered} records, so records {_lastSequence + 1} to {covered} were deleted");
+        }
         return new AuditVerification(Intact: true, RecordsChecked: _recordsChecked, FirstBadSequence: null, Problem: null);
+    }
+
+    /// <summary>
+    /// Feeds the Merkle tree until the last signed checkpoint is passed, and compares head hash and root at each one.
+    /// The chain already held, so a mismatch means the chain was rebuilt after that checkpoint was signed: the changed
+    /// record lies after the previous checkpoint that matched, and no later than this one.
+    /// </summary>
+    private AuditVerification? CheckSigned(AuditRecord record)
+    {
+        if (_nextSigned >= _signed.Count)
+        {
+            return null;
+        }
+        _frontier.Append(AuditRecordJson.LeafHash(record));
+        var due = _signed[_nextSigned];
+        if (record.Sequence != due.TreeSize)
+        {
+            return null;
+        }
+        if (!string.Equals(record.Hash, due.HeadHash, StringComparison.Ordinal) ||
+            !string.Equals(Convert.ToHexStringLower(_frontier.Root()), due.RootHash, StringComparison.Ordinal))
+        {
+            var range = _lastMatchedSigned + 1 == record.Sequence ? $"record {record.Sequence}" : $"one of records {_lastMatchedSigned + 1} to {record.Sequence}";
+            return Broken(record.Sequence,
+                $"record {record.Sequence} does not match the checkpoint signed at {StorageTime.Format(due.Time)} with key '{due.KeyId}': {range} was changed and the chain re-hashed after it was signed");
+        }
+        _lastMatchedSigned = record.Sequence;
+        _nextSigned++;
+        return null;
     }
 
     private AuditVerification Broken(long sequence, string problem) =>

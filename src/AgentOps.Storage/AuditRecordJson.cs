@@ -20,6 +20,11 @@ internal static class AuditRecordJson
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
+    /// <summary>The record's Merkle leaf: the UTF-8 bytes of its exported JSON line (hash included).</summary>
+    public static byte[] LeafBytes(AuditRecord record) => Encoding.UTF8.GetBytes(CanonicalJson.Serialize(ToJson(record, includeHash: true)));
+
+    public static byte[] LeafHash(AuditRecord record) => MerkleTree.LeafHash(LeafBytes(record));
+
     public static JsonObject ToJson(AuditRecord record, bool includeHash)
     {
         var json = new JsonObject

@@ -9,13 +9,33 @@ namespace AgentOps.Storage;
 /// Hash-chained audit log in the <c>audit_log</c> table. Each field has its own column, so a tamperer must edit
 /// real data rather than an opaque blob, and any edit, deletion or reordering in the middle shows up in
 /// <see cref="VerifyAsync(CancellationToken)"/>. Someone with write access can still rebuild the whole chain or cut
-/// its tail; <see cref="AuditCheckpoint"/> kept elsewhere closes that gap.
+/// its tail; <see cref="AuditCheckpoint"/> kept elsewhere closes that gap, and signed checkpoints over an RFC 6962
+/// Merkle root (see <see cref="SignCheckpointsAsync"/>) make the log's contents provable to someone who trusts only the key.
 /// </summary>
-public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider timeProvider) : IAuditLog
+/// <param name="checkpointing">When given, a signed checkpoint is made every time the log reaches a multiple of its interval.</param>
+public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider timeProvider, AuditCheckpointing? checkpointing = null) : IAuditLog
 {
+    /// <remarks>
+    /// Human and agent events share this one chain. An entry without a delegation chain was done by its actor
+    /// directly (a person approving a pull request, the orchestrator itself), so its chain is recorded as that actor
+    /// alone: every record names who it traces back to. With checkpointing configured, reaching a multiple of the
+    /// interval signs a checkpoint after the record is committed; if that is refused because the log was tampered
+    /// with, this throws <see cref="AuditCheckpointException"/> although the record itself was written, so that work
+    /// stops rather than go on against a log that can no longer be trusted.
+    /// </remarks>
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        var record = await AppendCoreAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (checkpointing is not null && record.Sequence % checkpointing.Interval == 0)
+        {
+            await SignCheckpointsAsync(checkpointing, atHead: false, cancellationToken).ConfigureAwait(false);
+        }
+        return record;
+    }
+
+    private async Task<AuditRecord> AppendCoreAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -30,7 +50,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider timePro
                     Time: timeProvider.GetUtcNow().ToUniversalTime(),
                     RunId: entry.RunId,
                     Actor: entry.Actor,
-                    DelegationChain: entry.DelegationChain.ToArray(),
+                    DelegationChain: entry.DelegationChain.Count == 0 ? [entry.Actor] : entry.DelegationChain.ToArray(),
                     Action: entry.Action,
                     ArgumentDigest: entry.ArgumentDigest,
                     Decisions: entry.Decisions.ToArray(),
@@ -126,6 +146,41 @@ public sealed class SqliteAuditLog(SqliteDatabase database, TimeProvider timePro
                     yield return CanonicalJson.Serialize(AuditRecordJson.ToJson(AuditLogRows.Read(reader), includeHash: true));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The log as OTLP/JSON <c>ExportLogsServiceRequest</c> documents of up to <paramref name="batchSize"/> log records
+    /// each, oldest first, one document a line (see <see cref="AuditOtlpJson"/>).
+    /// </summary>
+    public async IAsyncEnumerable<string> ExportOtlpJsonAsync(
+        long fromSequence = 1,
+        int batchSize = 512,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batch = new List<AuditRecord>(batchSize);
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = SelectRange(connection, fromSequence, toSequence: null);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(AuditLogRows.Read(reader));
+                    if (batch.Count == batchSize)
+                    {
+                        yield return AuditOtlpJson.ExportLogsServiceRequest(batch).ToJsonString();
+                        batch.Clear();
+                    }
+                }
+            }
+        }
+        if (batch.Count > 0)
+        {
+            yield return AuditOtlpJson.ExportLogsServiceRequest(batch).ToJsonString();
         }
     }
 
