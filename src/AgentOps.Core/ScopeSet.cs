@@ -27,7 +27,7 @@ public sealed class ScopeSet : IReadOnlyCollection<Scope>, IEquatable<ScopeSet>
     public bool IsSubsetOf(ScopeSet other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return _scopes.All(other.Covers);
+        return ReferenceEquals(this, other) || _scopes.All(other.Covers);
     }
 
     /// <summary>The scopes of this set that <paramref name="ceiling"/> covers. Used to attenuate: never widens.</summary>

@@ -3,11 +3,33 @@ using AgentOps.Core;
 
 namespace AgentOps.Identity;
 
+/// <summary>What one JSON member held, as far as a claim check needs it; <see cref="IsPresent"/> false when absent.</summary>
+internal readonly record struct ClaimValue(JsonTokenType Kind, string? Text = null, long? Integer = null)
+{
+    public bool IsPresent => Kind != JsonTokenType.None;
+
+    /// <summary>Captures the value under <paramref name="reader"/> and moves past it.</summary>
+    public static ClaimValue Read(ref StrictJsonReader reader)
+    {
+        var kind = reader.TokenType;
+        switch (kind)
+        {
+            case JsonTokenType.String:
+                return new ClaimValue(kind, Text: reader.GetString());
+            case JsonTokenType.Number:
+                return new ClaimValue(kind, Integer: reader.TryGetInt64(out var number) ? number : null);
+            default:
+                reader.SkipValue();
+                return new ClaimValue(kind);
+        }
+    }
+}
+
 /// <summary>
-/// Reads typed members from a JSON object, remembering only the first problem so a caller can read
-/// everything and then report one precise error.
+/// Type-checks claim values, remembering only the first problem so a caller can check everything and then report one
+/// precise error.
 /// </summary>
-internal sealed class ClaimReader(JsonElement element, string description)
+internal sealed class ClaimReader(string description, ScopeParser? scopes = null)
 {
     private const int MaxStringLength = 2048;
     // 9999-12-31T23:59:59Z: beyond it DateTimeOffset cannot represent the value.
@@ -18,19 +40,19 @@ internal sealed class ClaimReader(JsonElement element, string description)
     /// <summary><see cref="TokenErrorCodes.MissingClaim"/> when the first problem was an absent member, else <see cref="TokenErrorCodes.Malformed"/>.</summary>
     public string ErrorCode { get; private set; } = TokenErrorCodes.Malformed;
 
-    public string RequiredString(string name) => OptionalString(name) ?? Fail(name, "is missing") ?? string.Empty;
+    public string RequiredString(string name, in ClaimValue value) => OptionalString(name, value) ?? Fail(name, "is missing") ?? string.Empty;
 
-    public string? OptionalString(string name)
+    public string? OptionalString(string name, in ClaimValue value)
     {
-        if (!element.TryGetProperty(name, out var value))
+        if (!value.IsPresent)
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String)
+        if (value.Kind != JsonTokenType.String)
         {
             return Fail(name, "must be a string") ?? string.Empty;
         }
-        var text = value.GetString()!;
+        var text = value.Text!;
         if (text.Length == 0 || text.Length > MaxStringLength)
         {
             return Fail(name, $"must be 1 to {MaxStringLength} characters") ?? string.Empty;
@@ -38,14 +60,14 @@ internal sealed class ClaimReader(JsonElement element, string description)
         return text;
     }
 
-    public DateTimeOffset RequiredNumericDate(string name)
+    public DateTimeOffset RequiredNumericDate(string name, in ClaimValue value)
     {
-        if (!element.TryGetProperty(name, out var value))
+        if (!value.IsPresent)
         {
             Fail(name, "is missing");
             return default;
         }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var seconds) || seconds is < 0 or > MaxNumericDate)
+        if (value.Kind != JsonTokenType.Number || value.Integer is not (>= 0 and <= MaxNumericDate) || value.Integer is not { } seconds)
         {
             Fail(name, "must be a NumericDate in whole seconds");
             return default;
@@ -53,16 +75,16 @@ internal sealed class ClaimReader(JsonElement element, string description)
         return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
-    public ScopeSet RequiredScope(string name)
+    public ScopeSet RequiredScope(string name, in ClaimValue value)
     {
-        var text = RequiredString(name);
+        var text = RequiredString(name, value);
         if (Error is not null)
         {
             return ScopeSet.Empty;
         }
         try
         {
-            var scope = ScopeSet.Parse(text);
+            var scope = scopes is null ? ScopeSet.Parse(text) : scopes.Parse(text);
             if (scope.Count == 0)
             {
                 Fail(name, "is empty");
@@ -76,18 +98,12 @@ internal sealed class ClaimReader(JsonElement element, string description)
         }
     }
 
-    public JsonElement? OptionalObject(string name)
+    public void OptionalObject(string name, in ClaimValue value)
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Object)
+        if (value.IsPresent && value.Kind != JsonTokenType.StartObject)
         {
             Fail(name, "must be a JSON object");
-            return null;
         }
-        return value;
     }
 
     private string? Fail(string name, string problem)
@@ -98,5 +114,26 @@ internal sealed class ClaimReader(JsonElement element, string description)
             ErrorCode = problem == "is missing" ? TokenErrorCodes.MissingClaim : TokenErrorCodes.Malformed;
         }
         return null;
+    }
+}
+
+/// <summary>
+/// Parses scope claims, reusing the last result for the same text: a chain repeats its scope at every hop that did not
+/// narrow it, and parsing a scope list is the costliest part of reading an entry.
+/// </summary>
+internal sealed class ScopeParser
+{
+    private string? _lastText;
+    private ScopeSet? _lastScope;
+
+    /// <exception cref="FormatException"><paramref name="text"/> is not a scope list.</exception>
+    public ScopeSet Parse(string text)
+    {
+        if (_lastText != text)
+        {
+            _lastScope = ScopeSet.Parse(text);
+            _lastText = text;
+        }
+        return _lastScope!;
     }
 }

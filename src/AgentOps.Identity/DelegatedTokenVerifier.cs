@@ -113,25 +113,29 @@ public sealed class DelegatedTokenVerifier
         }
         // act nests once per hop, so the depth allowance follows the chain limit.
         var maxDepth = Math.Max(MinPayloadDepth, _options.MaxChainDepth + 8);
-        using var payload = StrictJson.TryParseObject(payloadBytes, maxDepth, out var jsonCode, out var jsonError);
-        if (payload is null)
+        TokenPayload payload;
+        try
         {
-            return Fail(jsonCode!, $"the payload is {jsonError}");
+            payload = TokenPayload.Parse(payloadBytes, maxDepth);
         }
-        claims = TokenClaims.TryRead(payload.RootElement, out var claimCode, out var claimError);
+        catch (StrictJsonException ex)
+        {
+            return Fail(ex.Code, $"the payload is {ex.Message}");
+        }
+        claims = payload.Claims;
         if (claims is null)
         {
-            return Fail(claimCode!, claimError!);
+            return Fail(payload.ClaimsErrorCode!, payload.ClaimsError!);
         }
         // Rule 2: issuer bound to the signing key, subject, audience, time.
         if ((CheckIssuer(claims, kid!) ?? CheckAudienceAndTime(claims, expectedAudience, now)) is { } claimFailure)
         {
             return TokenVerification.Failure(claimFailure);
         }
-        chain = DelegationChainJson.TryRead(payload.RootElement, out var chainError);
+        chain = payload.Chain;
         if (chain is null)
         {
-            return Fail(TokenErrorCodes.InvalidChain, chainError!);
+            return Fail(TokenErrorCodes.InvalidChain, payload.ChainError!);
         }
         // Rules 3 to 7.
         if (DelegationChainValidator.Validate(chain, claims, _options) is { } chainFailure)
@@ -202,13 +206,13 @@ public sealed class DelegatedTokenVerifier
         {
             return $"{TokenErrorCodes.InvalidSubject}: sub must be the agent's SPIFFE ID, but {subjectProblem}";
         }
-        if (Subjects.TrustDomainOf(claims.Issuer) is { } trustDomain)
+        if (Subjects.TryGetTrustDomain(claims.Issuer, out var trustDomain))
         {
             foreach (var (name, principal) in (ReadOnlySpan<(string, string)>)[("sub", claims.Subject), ("aud", claims.Audience), ("delegator_sub", claims.DelegatorSubject)])
             {
-                if (Subjects.TrustDomainOf(principal) is { } other && other != trustDomain)
+                if (Subjects.IsInOtherTrustDomain(principal, trustDomain))
                 {
-                    return $"{TokenErrorCodes.ForeignTrustDomain}: {name} '{Short(principal)}' is in trust domain '{other}' but the issuer's is '{trustDomain}'";
+                    return $"{TokenErrorCodes.ForeignTrustDomain}: {name} '{Short(principal)}' is in trust domain '{Subjects.TrustDomainOf(principal)}' but the issuer's is '{trustDomain}'";
                 }
             }
         }

@@ -23,7 +23,7 @@ internal static class DelegationChainValidator
 
     private static (string, string)? CheckIssuers(IReadOnlyList<DelegationLink> chain, TokenClaims token)
     {
-        var trustDomain = Subjects.TrustDomainOf(token.Issuer);
+        var hasTrustDomain = Subjects.TryGetTrustDomain(token.Issuer, out var trustDomain);
         for (var i = 0; i < chain.Count; i++)
         {
             var link = chain[i];
@@ -33,9 +33,9 @@ internal static class DelegationChainValidator
             }
             foreach (var principal in (ReadOnlySpan<string>)[link.Subject, link.Audience])
             {
-                if (trustDomain is not null && Subjects.TrustDomainOf(principal) is { } other && other != trustDomain)
+                if (hasTrustDomain && Subjects.IsInOtherTrustDomain(principal, trustDomain))
                 {
-                    return (TokenErrorCodes.ForeignTrustDomain, $"entry {i} names '{principal}' from trust domain '{other}'; the issuer's is '{trustDomain}'");
+                    return (TokenErrorCodes.ForeignTrustDomain, $"entry {i} names '{principal}' from trust domain '{Subjects.TrustDomainOf(principal)}'; the issuer's is '{trustDomain}'");
                 }
             }
         }

@@ -27,30 +27,29 @@ public sealed record DelegationConstraints(long? MaxDurationSeconds)
         return json;
     }
 
-    internal static DelegationConstraints? TryRead(JsonElement constraints, string where, out string? error)
+    /// <summary>Reads a constraints object; the reader is on its start and is left on its end.</summary>
+    /// <param name="problem">The first member this verifier cannot enforce, phrased to follow where it was found.</param>
+    internal static DelegationConstraints? Read(ref StrictJsonReader reader, out string? problem)
     {
-        error = null;
-        if (constraints.ValueKind != JsonValueKind.Object)
-        {
-            error = $"{where} must be a JSON object";
-            return null;
-        }
+        problem = null;
         long? maxDuration = null;
-        foreach (var member in constraints.EnumerateObject())
+        while (reader.ReadMember())
         {
-            if (member.NameEquals(MaxDurationMember) && member.Value.ValueKind == JsonValueKind.Number &&
-                member.Value.TryGetInt64(out var seconds) && seconds > 0)
+            var isMaxDuration = reader.NameIs("max_duration"u8);
+            var name = isMaxDuration ? MaxDurationMember : reader.GetName();
+            reader.ReadValue();
+            if (isMaxDuration && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && seconds > 0)
             {
                 maxDuration = seconds;
                 continue;
             }
             // A constraint this verifier cannot enforce must not be silently ignored.
-            error = member.NameEquals(MaxDurationMember)
-                ? $"{where} '{MaxDurationMember}' must be a positive whole number of seconds"
-                : $"{where} '{Truncate(member.Name)}' is not supported by this verifier";
-            return null;
+            problem ??= isMaxDuration
+                ? $"'{MaxDurationMember}' must be a positive whole number of seconds"
+                : $"'{Truncate(name)}' is not supported by this verifier";
+            reader.SkipValue();
         }
-        return new DelegationConstraints(maxDuration);
+        return problem is null ? new DelegationConstraints(maxDuration) : null;
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace AgentOps.Identity;
 
@@ -49,28 +51,65 @@ internal static class JwsCompact
             error = Fail(TokenErrorCodes.InvalidBase64Url, "the payload is not canonical unpadded base64url");
             return null;
         }
-        using (var header = StrictJson.TryParseObject(headerBytes, HeaderMaxDepth, out var jsonCode, out var jsonError))
+        error = CheckHeader(headerBytes, findKey, out var key, out kid);
+        if (key is null)
         {
-            if (header is null)
-            {
-                error = Fail(jsonCode!, $"the header is {jsonError}");
-                return null;
-            }
-            error = CheckHeader(header.RootElement, findKey, out var key, out kid);
-            if (key is null)
-            {
-                return null;
-            }
-            error = CheckSignature(key, Encoding.ASCII.GetBytes(token, 0, secondDot), encodedSignature);
+            return null;
         }
+        error = CheckSignature(key, token.AsSpan(0, secondDot), encodedSignature);
         return error is null ? payloadBytes : null;
     }
 
-    private static string? CheckHeader(JsonElement header, Func<string, ECDsa?> findKey, out ECDsa? key, out string? kid)
+    private static string? CheckHeader(ReadOnlySpan<byte> utf8, Func<string, ECDsa?> findKey, out ECDsa? key, out string? kid)
     {
         key = null;
         kid = null;
-        var alg = StringMember(header, "alg");
+        if (!Utf8.IsValid(utf8))
+        {
+            return Fail(TokenErrorCodes.InvalidUtf8, "the header is not valid UTF-8");
+        }
+        string? alg = null, typ = null, otherMember = null;
+        var reader = new StrictJsonReader(utf8, HeaderMaxDepth);
+        try
+        {
+            reader.ReadStartOfRootObject();
+            while (reader.ReadMember())
+            {
+                var member = reader.NameIs("alg"u8) ? "alg" : reader.NameIs("typ"u8) ? "typ" : reader.NameIs("kid"u8) ? "kid" : null;
+                if (member is null)
+                {
+                    otherMember ??= reader.GetName();
+                }
+                reader.ReadValue();
+                // A member that is not a string counts as absent, and is refused as such below.
+                var text = member is not null && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                switch (member)
+                {
+                    case "alg":
+                        alg = text;
+                        break;
+                    case "typ":
+                        typ = text;
+                        break;
+                    case "kid":
+                        kid = text;
+                        break;
+                }
+                reader.SkipValue();
+            }
+            reader.ReadEndOfInput();
+        }
+        catch (StrictJsonException ex)
+        {
+            return Fail(ex.Code, $"the header is {ex.Message}");
+        }
+        return CheckHeaderMembers(alg, typ, kid, otherMember, findKey, out key);
+    }
+
+    /// <param name="otherMember">The first member other than alg, typ and kid, in the order the header lists them.</param>
+    private static string? CheckHeaderMembers(string? alg, string? typ, string? kid, string? otherMember, Func<string, ECDsa?> findKey, out ECDsa? key)
+    {
+        key = null;
         if (alg is null || string.Equals(alg, "none", StringComparison.OrdinalIgnoreCase))
         {
             return Fail(TokenErrorCodes.UnsignedToken, $"alg '{alg ?? "(missing)"}' means an unsigned token; only {Algorithm} is accepted");
@@ -84,28 +123,23 @@ internal static class JwsCompact
         {
             return Fail(TokenErrorCodes.UnsupportedAlgorithm, $"alg '{Truncate(alg)}' is not accepted; only {Algorithm} is");
         }
-        foreach (var member in header.EnumerateObject())
+        switch (otherMember)
         {
-            switch (member.Name)
-            {
-                case "alg" or "typ" or "kid":
-                    continue;
-                case "jwk" or "x5c":
-                    return Fail(TokenErrorCodes.EmbeddedKey, $"header member '{member.Name}' embeds a key; keys come only from the issuer's JWKS");
-                case "jku" or "x5u":
-                    return Fail(TokenErrorCodes.RemoteKeyReference, $"header member '{member.Name}' points at a key URL; this verifier never fetches keys a token names");
-                case "crit":
-                    return Fail(TokenErrorCodes.UnsupportedCriticalHeader, "header member 'crit' demands extensions this verifier does not implement");
-                default:
-                    return Fail(TokenErrorCodes.InvalidHeader, $"header member '{Truncate(member.Name)}' is not allowed; only alg, typ and kid are");
-            }
+            case null:
+                break;
+            case "jwk" or "x5c":
+                return Fail(TokenErrorCodes.EmbeddedKey, $"header member '{otherMember}' embeds a key; keys come only from the issuer's JWKS");
+            case "jku" or "x5u":
+                return Fail(TokenErrorCodes.RemoteKeyReference, $"header member '{otherMember}' points at a key URL; this verifier never fetches keys a token names");
+            case "crit":
+                return Fail(TokenErrorCodes.UnsupportedCriticalHeader, "header member 'crit' demands extensions this verifier does not implement");
+            default:
+                return Fail(TokenErrorCodes.InvalidHeader, $"header member '{Truncate(otherMember)}' is not allowed; only alg, typ and kid are");
         }
-        var typ = StringMember(header, "typ");
         if (typ != TokenType)
         {
             return Fail(TokenErrorCodes.WrongTokenType, $"typ '{Truncate(typ ?? "(missing)")}' is not accepted; only {TokenType} (a delegated access token) is");
         }
-        kid = StringMember(header, "kid");
         if (string.IsNullOrEmpty(kid))
         {
             return Fail(TokenErrorCodes.InvalidHeader, "kid is missing; the token must name a key in the issuer's JWKS");
@@ -118,35 +152,48 @@ internal static class JwsCompact
         return null;
     }
 
-    private static string? CheckSignature(ECDsa key, byte[] signingInput, ReadOnlySpan<char> encodedSignature)
+    /// <param name="signingInput">The header and payload as the token carries them: base64url, so ASCII.</param>
+    private static string? CheckSignature(ECDsa key, ReadOnlySpan<char> signingInput, ReadOnlySpan<char> encodedSignature)
     {
         if (encodedSignature.IsEmpty)
         {
             return Fail(TokenErrorCodes.MissingSignature, "the signature part is empty");
         }
-        if (!StrictBase64Url.TryDecode(encodedSignature, out var signature))
+        if (!StrictBase64Url.TryGetDecodedLength(encodedSignature, out var signatureLength))
         {
             return Fail(TokenErrorCodes.InvalidBase64Url, "the signature is not canonical unpadded base64url");
         }
-        if (signature.Length != SignatureBytes)
+        if (signatureLength != SignatureBytes)
         {
-            return Fail(TokenErrorCodes.InvalidSignature, $"an ES256 signature is {SignatureBytes} bytes (r||s), found {signature.Length}");
+            return Fail(TokenErrorCodes.InvalidSignature, $"an ES256 signature is {SignatureBytes} bytes (r||s), found {signatureLength}");
+        }
+        Span<byte> signature = stackalloc byte[SignatureBytes];
+        if (!StrictBase64Url.TryDecode(encodedSignature, signature))
+        {
+            return Fail(TokenErrorCodes.InvalidBase64Url, "the signature is not canonical unpadded base64url");
         }
         // CVE-2022-21449: some ECDSA implementations accepted r = s = 0 for any message; refuse it outright.
-        if (signature.AsSpan(0, SignatureBytes / 2).IndexOfAnyExcept((byte)0) < 0 ||
-            signature.AsSpan(SignatureBytes / 2).IndexOfAnyExcept((byte)0) < 0)
+        if (signature[..(SignatureBytes / 2)].IndexOfAnyExcept((byte)0) < 0 ||
+            signature[(SignatureBytes / 2)..].IndexOfAnyExcept((byte)0) < 0)
         {
             return Fail(TokenErrorCodes.ZeroSignature, "signature component r or s is zero, which no genuine ECDSA signature has");
         }
-        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256))
+        // The size limit has already bounded the input, so it is borrowed rather than allocated on every call.
+        var buffer = ArrayPool<byte>.Shared.Rent(signingInput.Length);
+        try
         {
-            return Fail(TokenErrorCodes.InvalidSignature, "signature does not match the header and payload");
+            var length = Encoding.ASCII.GetBytes(signingInput, buffer);
+            if (!key.VerifyData(buffer.AsSpan(0, length), signature, HashAlgorithmName.SHA256))
+            {
+                return Fail(TokenErrorCodes.InvalidSignature, "signature does not match the header and payload");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return null;
     }
-
-    private static string? StringMember(JsonElement header, string name) =>
-        header.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // A key id is worth quoting to an operator; anything longer or stranger than one is token content, so it is not.
     private static string DescribeKid(string kid) =>

@@ -40,51 +40,18 @@ internal static class StrictJson
         {
             return (TokenErrorCodes.InvalidUtf8, "not valid UTF-8");
         }
-        // One level of head-room so this loop, not the reader, sees the limit crossed and can name it.
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
-        var names = new Stack<HashSet<string>>();
+        var reader = new StrictJsonReader(utf8, maxDepth);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return (TokenErrorCodes.Malformed, "not a JSON object");
-            }
-            names.Push(new HashSet<string>(StringComparer.Ordinal));
+            reader.ReadStartOfRootObject();
             while (reader.Read())
             {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= maxDepth:
-                        return (TokenErrorCodes.NestingTooDeep, $"nested deeper than {maxDepth} levels");
-                    case JsonTokenType.StartObject:
-                        names.Push(new HashSet<string>(StringComparer.Ordinal));
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.Pop();
-                        break;
-                    case JsonTokenType.PropertyName:
-                        // GetString unescapes, so "a" and "\u0061" count as the same member, as every consumer reads them.
-                        var name = reader.GetString()!;
-                        if (!names.Peek().Add(name))
-                        {
-                            return (TokenErrorCodes.DuplicateKey, $"ambiguous: it repeats the member name '{Truncate(name)}', which parsers resolve differently");
-                        }
-                        break;
-                    default:
-                        break;
-                }
             }
         }
-        catch (JsonException ex)
+        catch (StrictJsonException ex)
         {
-            return (TokenErrorCodes.Malformed, $"not valid JSON ({ex.Message})");
-        }
-        catch (InvalidOperationException ex)
-        {
-            return (TokenErrorCodes.Malformed, $"not valid JSON ({ex.Message})");
+            return (ex.Code, ex.Message);
         }
         return (null, null);
     }
-
-    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -106,15 +106,26 @@ public static class Subjects
     }
 
     /// <summary>The trust domain of a valid SPIFFE ID; null for anything else (a human subject, for one).</summary>
-    public static string? TrustDomainOf(string? id)
+    public static string? TrustDomainOf(string? id) => TryGetTrustDomain(id, out var trustDomain) ? trustDomain.ToString() : null;
+
+    /// <summary>
+    /// True when <paramref name="id"/> is a valid SPIFFE ID whose trust domain is not <paramref name="trustDomain"/>.
+    /// A verifier asks this of every principal in a chain, so it allocates nothing.
+    /// </summary>
+    internal static bool IsInOtherTrustDomain(string? id, ReadOnlySpan<char> trustDomain) =>
+        TryGetTrustDomain(id, out var other) && !other.SequenceEqual(trustDomain);
+
+    internal static bool TryGetTrustDomain(string? id, out ReadOnlySpan<char> trustDomain)
     {
+        trustDomain = default;
         if (id is null || !id.StartsWith(SpiffeScheme, StringComparison.Ordinal) || !IsValidSpiffeId(id))
         {
-            return null;
+            return false;
         }
         var rest = id.AsSpan(SpiffeScheme.Length);
         var slash = rest.IndexOf('/');
-        return (slash < 0 ? rest : rest[..slash]).ToString();
+        trustDomain = slash < 0 ? rest : rest[..slash];
+        return true;
     }
 
     private static string Printable(char c) => char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
