@@ -4,11 +4,23 @@ using AgentOps.Guardrails.Policy;
 namespace AgentOps.Guardrails;
 
 /// <summary>Runs the policy's injection and secret patterns over text. Fails closed when a pattern times out.</summary>
-public sealed class TextScreen(GuardrailPolicy policy)
+public sealed partial class TextScreen(GuardrailPolicy policy)
 {
     private static readonly PatternRule s_timeout = new("pattern-timeout", new Regex("$^"), "a pattern took too long on this input");
 
-    public PatternRule? FindInjection(string text) => FirstMatch(policy.InjectionPatterns, Normalise(text));
+    /// <summary>
+    /// The heaviest injection pattern when <paramref name="text"/>, as a tool argument, scores enough to be refused
+    /// (see <see cref="Scan"/>); null when it would be allowed or only flagged.
+    /// </summary>
+    public PatternRule? FindInjection(string text)
+    {
+        var scan = Scan(text, Injection.ScanChannel.ToolArgument);
+        if (scan.Verdict != Injection.ScanVerdict.Block || scan.Top is not { } top)
+        {
+            return null;
+        }
+        return top.Id == s_timeout.Id ? s_timeout : policy.InjectionPatterns.First(p => p.Id == top.Id);
+    }
 
     public PatternRule? FindSecret(string text) => FirstMatch(policy.SecretPatterns, text);
 
@@ -54,7 +66,10 @@ public sealed class TextScreen(GuardrailPolicy policy)
         return null;
     }
 
-    // Zero-width and bidi characters are a classic way to split a keyword past a filter; drop them first.
+    // Zero-width and bidi characters are a classic way to split a keyword past a filter; drop them first. Then
+    // "leetspeak" inside a word ("ign0re", "prev1ous") is read back as letters: only in a word that starts with a letter
+    // and mixes letters with 0, 1, 3, 4, 5 or 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1")
+    // are left as they are.
     private static string Normalise(string text)
     {
         var builder = new System.Text.StringBuilder(text.Length);
@@ -66,6 +81,35 @@ public sealed class TextScreen(GuardrailPolicy policy)
             }
             builder.Append(c);
         }
+        ReadLeetspeak(builder);
         return builder.ToString();
+    }
+
+    private static void ReadLeetspeak(System.Text.StringBuilder text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            if (!char.IsLetterOrDigit(text[start]))
+            {
+                start++;
+                continue;
+            }
+            var end = start;
+            var leet = false;
+            while (end < text.Length && char.IsLetterOrDigit(text[end]))
+            {
+                leet |= text[end] is '0' or '1' or '3' or '4' or '5' or '7';
+                end++;
+            }
+            if (leet && char.IsLetter(text[start]))
+            {
+                for (var i = start; i < end; i++)
+                {
+                    text[i] = text[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', var other => other };
+                }
+            }
+            start = end;
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
+using AgentOps.Guardrails.Injection;
 using AgentOps.Guardrails.Policy;
 using Json.Schema;
 
@@ -53,9 +54,9 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
             {
                 return Decide(Verdict.Deny, "secrets." + secret.Id, $"an argument looks like it holds a secret ({secret.Description}); secrets never go into tool calls or pull requests");
             }
-            if (screen.FindInjection(text) is { } injection)
+            if (screen.Scan(text, ScanChannel.ToolArgument) is { Verdict: ScanVerdict.Block } injection)
             {
-                return Decide(Verdict.Deny, "injection." + injection.Id, $"an argument carries injection text ({injection.Description})");
+                return Decide(Verdict.Deny, injection.Rule, $"an argument carries injection text ({injection.Top!.Description}; {injection.Describe()})");
             }
         }
         return Decide(Verdict.Allow, "input.valid", "arguments match the tool schema; no secret or injection text found");

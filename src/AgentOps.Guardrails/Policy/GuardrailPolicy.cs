@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using AgentOps.Guardrails.Injection;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentOps.Guardrails.Policy;
@@ -11,10 +13,20 @@ public sealed record GuardrailPolicy(
 {
     private static readonly TimeSpan s_regexTimeout = TimeSpan.FromMilliseconds(200);
 
-    public static GuardrailPolicy Load(string directory) => new(
-        LoadPatterns(Path.Combine(directory, "injection.yaml"), "patterns"),
-        LoadPatterns(Path.Combine(directory, "secrets.yaml"), "patterns"),
-        ResourceLimits.Load(Path.Combine(directory, "limits.yaml")));
+    /// <summary>Injection score thresholds per channel, from <c>thresholds:</c> in <c>injection.yaml</c>.</summary>
+    public InjectionThresholds Thresholds { get; init; } = InjectionThresholds.Default;
+
+    public static GuardrailPolicy Load(string directory)
+    {
+        var injection = Path.Combine(directory, "injection.yaml");
+        return new(
+            LoadPatterns(injection, "patterns", weighted: true),
+            LoadPatterns(Path.Combine(directory, "secrets.yaml"), "patterns"),
+            ResourceLimits.Load(Path.Combine(directory, "limits.yaml")))
+        {
+            Thresholds = LoadThresholds(injection),
+        };
+    }
 
     /// <summary>
     /// The secret patterns and limits only, for redacting output (the tool servers). Injection screening is the
@@ -25,7 +37,7 @@ public sealed record GuardrailPolicy(
         LoadPatterns(Path.Combine(directory, "secrets.yaml"), "patterns"),
         ResourceLimits.Load(Path.Combine(directory, "limits.yaml")));
 
-    private static List<PatternRule> LoadPatterns(string file, string key)
+    private static List<PatternRule> LoadPatterns(string file, string key, bool weighted = false)
     {
         var root = LoadRoot(file);
         if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlSequenceNode list)
@@ -40,7 +52,8 @@ public sealed record GuardrailPolicy(
             try
             {
                 // A timeout bounds the cost of hostile input against a careless pattern.
-                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id));
+                var (weight, channelWeights) = weighted ? Weights(file, id, item) : (1.0, null);
+                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id, weight, channelWeights));
             }
             catch (ArgumentException ex)
             {
@@ -49,6 +62,75 @@ public sealed record GuardrailPolicy(
         }
         return rules;
     }
+
+    // weight: 0.5 and, optionally, weights: { tool_output: 0.3 } per channel. A pattern without a weight weighs 1.
+    private static (double Weight, Dictionary<ScanChannel, double>? ChannelWeights) Weights(string file, string id, YamlMappingNode item)
+    {
+        var weight = item.Children.TryGetValue(new YamlScalarNode("weight"), out var node) ? Number(file, $"pattern '{id}' weight", node) : 1.0;
+        if (!item.Children.TryGetValue(new YamlScalarNode("weights"), out var perChannel))
+        {
+            return (weight, null);
+        }
+        if (perChannel is not YamlMappingNode map)
+        {
+            throw new InvalidDataException($"{file}:{perChannel.Start.Line}: pattern '{id}' weights must map a channel to a number.");
+        }
+        var weights = new Dictionary<ScanChannel, double>();
+        foreach (var (channelNode, value) in map.Children)
+        {
+            var name = (channelNode as YamlScalarNode)?.Value;
+            if (!ScanChannels.TryParse(name, out var channel))
+            {
+                throw new InvalidDataException($"{file}:{channelNode.Start.Line}: pattern '{id}' weights: unknown channel '{name}' (known: request, tool_output, tool_argument).");
+            }
+            weights[channel] = Number(file, $"pattern '{id}' weights.{name}", value);
+        }
+        return (weight, weights);
+    }
+
+    // thresholds: { request: { flag: 0.5, block: 1.0 }, tool_output: {...}, tool_argument: {...} }; a channel left out
+    // keeps the default (one full-weight pattern blocks, nothing short of it is flagged).
+    private static InjectionThresholds LoadThresholds(string file)
+    {
+        var root = LoadRoot(file);
+        if (!root.Children.TryGetValue(new YamlScalarNode("thresholds"), out var node))
+        {
+            return InjectionThresholds.Default;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: 'thresholds' must map a channel to {{flag, block}}.");
+        }
+        var channels = new Dictionary<ScanChannel, ChannelThresholds>(InjectionThresholds.Default.Channels);
+        foreach (var (channelNode, value) in map.Children)
+        {
+            var name = (channelNode as YamlScalarNode)?.Value;
+            if (!ScanChannels.TryParse(name, out var channel))
+            {
+                throw new InvalidDataException($"{file}:{channelNode.Start.Line}: thresholds: unknown channel '{name}' (known: request, tool_output, tool_argument).");
+            }
+            if (value is not YamlMappingNode pair
+                || !pair.Children.TryGetValue(new YamlScalarNode("flag"), out var flagNode)
+                || !pair.Children.TryGetValue(new YamlScalarNode("block"), out var blockNode))
+            {
+                throw new InvalidDataException($"{file}:{value.Start.Line}: thresholds.{name} needs both 'flag' and 'block'.");
+            }
+            var flag = Number(file, $"thresholds.{name}.flag", flagNode);
+            var block = Number(file, $"thresholds.{name}.block", blockNode);
+            if (flag <= 0 || flag > block)
+            {
+                throw new InvalidDataException($"{file}:{value.Start.Line}: thresholds.{name}: flag must be above 0 and at most block (flag {flag}, block {block}).");
+            }
+            channels[channel] = new ChannelThresholds(flag, block);
+        }
+        return new InjectionThresholds(channels);
+    }
+
+    private static double Number(string file, string field, YamlNode node) =>
+        node is YamlScalarNode { Value: { } text } && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value >= 0 && value <= 100
+            ? value
+            : throw new InvalidDataException($"{file}:{node.Start.Line}: {field} must be a number from 0 to 100.");
 
     // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
     // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run

@@ -1,3 +1,4 @@
+using AgentOps.Guardrails.Injection;
 using AgentOps.Guardrails.Policy;
 
 namespace AgentOps.Guardrails.Tests.Policy;
@@ -23,7 +24,12 @@ public sealed class GuardrailPolicyTests : IDisposable
         var sut = GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory);
 
         Assert.Equal(
-            ["ignore-instructions", "privilege-escalation", "role-override", "shell-payload", "credential-exfiltration", "tool-smuggling"],
+            [
+                "ignore-instructions", "override-context", "override-foreign", "privilege-escalation", "role-override", "prompt-leak",
+                "shell-payload", "credential-exfiltration", "secret-extraction", "tool-smuggling", "safety-off", "disable-audit",
+                "address-the-model", "new-instructions", "output-forcing", "approval-bypass", "concealment", "encoded-instructions",
+                "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent",
+            ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
             [
@@ -82,5 +88,34 @@ public sealed class GuardrailPolicyTests : IDisposable
 
         Assert.Contains(file, error.Message, StringComparison.Ordinal);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RepositoryPolicy_ReadsThresholdsAndChannelWeights()
+    {
+        var sut = GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory);
+
+        Assert.Equal(new ChannelThresholds(0.5, 1.0), sut.Thresholds.For(ScanChannel.Request));
+        Assert.Equal(new ChannelThresholds(0.5, 1.0), sut.Thresholds.For(ScanChannel.ToolOutput));
+        Assert.Equal(new ChannelThresholds(1.0, 1.0), sut.Thresholds.For(ScanChannel.ToolArgument));
+        var shell = sut.InjectionPatterns.Single(p => p.Id == "shell-payload");
+        Assert.Equal(1.0, shell.WeightOn(ScanChannel.Request));
+        Assert.Equal(0.3, shell.WeightOn(ScanChannel.ToolOutput));
+    }
+
+    [Theory]
+    [InlineData("thresholds:\n  request: { flag: 2, block: 1 }\npatterns: []\n", ":2: thresholds.request: flag must be above 0 and at most block")]
+    [InlineData("thresholds:\n  email: { flag: 0.5, block: 1 }\npatterns: []\n", ":2: thresholds: unknown channel 'email'")]
+    [InlineData("thresholds:\n  request: { flag: 0.5 }\npatterns: []\n", ":2: thresholds.request needs both 'flag' and 'block'")]
+    [InlineData("patterns:\n  - id: a\n    regex: 'x'\n    weight: heavy\n", ":4: pattern 'a' weight must be a number from 0 to 100")]
+    [InlineData("patterns:\n  - id: a\n    regex: 'x'\n    weights: { chat: 0.5 }\n", ":4: pattern 'a' weights: unknown channel 'chat'")]
+    public void Load_BadWeightOrThreshold_FailsNamingFileLineAndField(string yaml, string message)
+    {
+        var file = Path.Combine(_directory, "injection.yaml");
+        File.WriteAllText(file, yaml);
+
+        var error = Assert.Throws<InvalidDataException>(() => GuardrailPolicy.Load(_directory));
+
+        Assert.Contains(file + message, error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using AgentOps.Guardrails.Injection;
+
+namespace AgentOps.Guardrails;
+
+public sealed partial class TextScreen
+{
+    private const int ExcerptLength = 80;
+
+    /// <summary>
+    /// Screens text for prompt injection on one channel. Every pattern runs (after NFKC and removal of invisible
+    /// characters); the score is the sum of the channel weights of the distinct patterns that matched, and the
+    /// channel's thresholds from <c>injection.yaml</c> turn it into allow, flag or block. A pattern that times out on
+    /// every attempt blocks: text we cannot screen is not let through.
+    /// </summary>
+    public InjectionScan Scan(string text, ScanChannel channel)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var thresholds = policy.Thresholds.For(channel);
+        var normalised = Normalise(text);
+        var reasons = new List<InjectionReason>();
+        foreach (var rule in policy.InjectionPatterns)
+        {
+            var weight = rule.WeightOn(channel);
+            if (weight <= 0)
+            {
+                continue;
+            }
+            Match match;
+            try
+            {
+                match = MatchWithRetry(rule.Pattern, normalised);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                var timeout = new InjectionReason(s_timeout.Id, s_timeout.Description, thresholds.Block, string.Empty);
+                return new InjectionScan(channel, ScanVerdict.Block, reasons.Sum(r => r.Weight) + timeout.Weight, [timeout, .. reasons]);
+            }
+            if (match.Success)
+            {
+                reasons.Add(new InjectionReason(rule.Id, rule.Description, weight, Excerpt(match.Value)));
+            }
+        }
+        // Heaviest first; OrderByDescending is stable, so among equals the file's order decides (it names the refusal).
+        var ordered = reasons.OrderByDescending(r => r.Weight).ToArray();
+        var score = Math.Round(ordered.Sum(r => r.Weight), 3);
+        return new InjectionScan(channel, thresholds.Judge(score), score, ordered);
+    }
+
+    private static Match MatchWithRetry(Regex pattern, string text)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return pattern.Match(text);
+            }
+            catch (RegexMatchTimeoutException) when (attempt < Attempts)
+            {
+                // The first match of a fresh pattern builds its matcher; try again warm.
+            }
+        }
+    }
+
+    private static string Excerpt(string value)
+    {
+        var flat = string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= ExcerptLength ? flat : flat[..ExcerptLength] + "…";
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using AgentOps.Guardrails.Injection;
+
+namespace AgentOps.Guardrails.Tests.Injection;
+
+/// <summary>One labelled item of <c>tests/fixtures/injection/corpus.jsonl</c>.</summary>
+internal sealed record CorpusItem(string Id, string Label, string Set, string Channel, string Kind, string Style, string Text)
+{
+    public bool IsAttack => Label == "attack";
+
+    public ScanChannel ScanChannel => ScanChannels.TryParse(Channel, out var channel)
+        ? channel
+        : throw new InvalidDataException($"corpus item {Id}: unknown channel '{Channel}'");
+}
+
+/// <summary>The labelled injection corpus, and what the repository's patterns make of it.</summary>
+internal static class InjectionCorpus
+{
+    public static string FilePath => Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "corpus.jsonl");
+
+    public static IReadOnlyList<CorpusItem> Load() => File.ReadLines(FilePath)
+        .Where(line => !string.IsNullOrWhiteSpace(line))
+        .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web)
+            ?? throw new InvalidDataException($"{FilePath}: an empty item"))
+        .ToArray();
+}
+
+/// <summary>Detection and false-positive rates over the corpus; "detected" means flagged or blocked.</summary>
+internal sealed record CorpusRates(
+    int Direct, int DirectDetected, int Buried, int BuriedDetected, int Benign, int BenignFlagged,
+    IReadOnlyList<(CorpusItem Item, InjectionScan Scan)> Misses, IReadOnlyList<(CorpusItem Item, InjectionScan Scan)> FalsePositives)
+{
+    public double DirectRate => (double)DirectDetected / Direct;
+
+    public double BuriedRate => (double)BuriedDetected / Buried;
+
+    public double FalsePositiveRate => (double)BenignFlagged / Benign;
+
+    public static CorpusRates Measure(TextScreen screen, IReadOnlyList<CorpusItem> items)
+    {
+        var judged = items.Select(i => (Item: i, Scan: screen.Scan(i.Text, i.ScanChannel))).ToArray();
+        bool Detected((CorpusItem Item, InjectionScan Scan) j) => j.Scan.Verdict != ScanVerdict.Allow;
+        var direct = judged.Where(j => j.Item.Set == "direct").ToArray();
+        var buried = judged.Where(j => j.Item.Set == "buried").ToArray();
+        var benign = judged.Where(j => !j.Item.IsAttack).ToArray();
+        return new CorpusRates(
+            direct.Length, direct.Count(Detected), buried.Length, buried.Count(Detected), benign.Length, benign.Count(Detected),
+            judged.Where(j => j.Item.IsAttack && !Detected(j)).ToArray(),
+            benign.Where(Detected).ToArray());
+    }
+
+    public string Report()
+    {
+        var lines = new List<string>
+        {
+            "| Set | Items | Flagged or blocked | Rate |",
+            "|---|---|---|---|",
+            $"| direct attacks (request) | {Direct} | {DirectDetected} | {DirectRate:P1} |",
+            $"| attacks buried in tool output | {Buried} | {BuriedDetected} | {BuriedRate:P1} |",
+            $"| benign DevOps text (false positives) | {Benign} | {BenignFlagged} | {FalsePositiveRate:P1} |",
+        };
+        lines.AddRange(Misses.Select(m => $"missed {m.Item.Id} [{m.Item.Kind}/{m.Item.Style}] score {m.Scan.Score}: {Short(m.Item.Text)}"));
+        lines.AddRange(FalsePositives.Select(f => $"false positive {f.Item.Id} [{f.Item.Kind}] {f.Scan.Describe()}: {Short(f.Item.Text)}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Short(string text)
+    {
+        var flat = text.ReplaceLineEndings(" ");
+        return flat.Length <= 140 ? flat : flat[..140] + "…";
+    }
+}
