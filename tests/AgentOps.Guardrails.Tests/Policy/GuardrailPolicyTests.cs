@@ -28,7 +28,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "ignore-instructions", "override-context", "override-foreign", "privilege-escalation", "role-override", "prompt-leak",
                 "shell-payload", "credential-exfiltration", "secret-extraction", "tool-smuggling", "safety-off", "disable-audit",
                 "address-the-model", "new-instructions", "output-forcing", "approval-bypass", "concealment", "encoded-instructions",
-                "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent",
+                "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent", "secret-path", "raw-ip-url",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
