@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 
@@ -18,8 +20,15 @@ public static class AuditOtlpJson
     public const string ScopeName = "agentops.audit";
     public const string EventName = "agentops.audit.record";
 
+    // Quotes inside the body stay readable as \" rather than \u0022; the output is JSON, never embedded in HTML.
+    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const int SeverityInfo = 9;
     private const int SeverityWarn = 13;
+
+    /// <summary>One <c>ExportLogsServiceRequest</c> as a single line of JSON.</summary>
+    public static string ExportLogsServiceRequestLine(IEnumerable<AuditRecord> records, string serviceName = "agentops") =>
+        ExportLogsServiceRequest(records, serviceName).ToJsonString(s_relaxed);
 
     public static JsonObject ExportLogsServiceRequest(IEnumerable<AuditRecord> records, string serviceName = "agentops")
     {

@@ -172,7 +172,7 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
                     batch.Add(AuditLogRows.Read(reader));
                     if (batch.Count == batchSize)
                     {
-                        yield return AuditOtlpJson.ExportLogsServiceRequest(batch).ToJsonString();
+                        yield return AuditOtlpJson.ExportLogsServiceRequestLine(batch);
                         batch.Clear();
                     }
                 }
@@ -180,7 +180,7 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         }
         if (batch.Count > 0)
         {
-            yield return AuditOtlpJson.ExportLogsServiceRequest(batch).ToJsonString();
+            yield return AuditOtlpJson.ExportLogsServiceRequestLine(batch);
         }
     }
 
