@@ -20,6 +20,7 @@ public sealed class DelegatedTokenVerifier
     private readonly IReplayCache? _replayCache;
     private readonly IRevocationList? _revocations;
     private readonly ICredentialLedger? _ledger;
+    private readonly ITokenAdmission? _admission;
     private readonly VerifiedTokenCache? _verified;
     private readonly Func<string, ECDsa?> _findKey;
 
@@ -27,14 +28,19 @@ public sealed class DelegatedTokenVerifier
     /// <param name="replayCache">Null skips the replay check, e.g. where a token is legitimately shown more than once.</param>
     /// <param name="revocations">Consulted on every call; null when nothing can be revoked (tests, benchmarks).</param>
     /// <param name="ledger">Told of every accepted token (its last use); null records nothing.</param>
+    /// <param name="admission">
+    /// Revocation, replay and last use in one step, in place of the three above (which must then be null): a store
+    /// shared by processes answers all three in one transaction rather than three round trips.
+    /// </param>
     public DelegatedTokenVerifier(
         JsonWebKeySet keys,
         VerifierOptions options,
         TimeProvider timeProvider,
         IReplayCache? replayCache,
         IRevocationList? revocations = null,
-        ICredentialLedger? ledger = null)
-        : this(SingleIssuer(keys, options), options, timeProvider, replayCache, revocations, ledger)
+        ICredentialLedger? ledger = null,
+        ITokenAdmission? admission = null)
+        : this(SingleIssuer(keys, options), options, timeProvider, replayCache, revocations, ledger, admission)
     {
     }
 
@@ -48,7 +54,8 @@ public sealed class DelegatedTokenVerifier
         TimeProvider timeProvider,
         IReplayCache? replayCache,
         IRevocationList? revocations = null,
-        ICredentialLedger? ledger = null)
+        ICredentialLedger? ledger = null,
+        ITokenAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(keysByIssuer);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,12 +65,17 @@ public sealed class DelegatedTokenVerifier
         {
             throw new ArgumentException("At least one trusted issuer is needed.", nameof(keysByIssuer));
         }
+        if (admission is not null && (replayCache ?? revocations ?? (object?)ledger) is not null)
+        {
+            throw new ArgumentException("Give either an admission or a replay cache, revocation list and ledger, not both: a token would be checked twice.", nameof(admission));
+        }
         _keysByIssuer = keysByIssuer;
         _options = options;
         _timeProvider = timeProvider;
         _replayCache = replayCache;
         _revocations = revocations;
         _ledger = ledger;
+        _admission = admission;
         _verified = options.VerifiedCacheCapacity > 0 ? new VerifiedTokenCache(options.VerifiedCacheCapacity) : null;
         _findKey = FindKey;
     }
@@ -151,16 +163,10 @@ public sealed class DelegatedTokenVerifier
         {
             return Fail(TokenErrorCodes.InsufficientScope, $"token scope '{claims.Scope}' does not cover '{requiredScope}'");
         }
-        if (_revocations?.FindRevocation(RevocationQueryFor(claims, chain)) is { } revocation)
+        if (Admit(claims, chain, now) is { } refusal)
         {
-            return Fail(TokenErrorCodes.Revoked, revocation.Describe());
+            return refusal;
         }
-        // Rule 8, last, so a token refused for any other reason does not use up its jti.
-        if (_replayCache is not null && !_replayCache.TryMarkUsed(claims.Jti, claims.ExpiresAt + _options.ClockSkew))
-        {
-            return Fail(TokenErrorCodes.Replayed, $"token {claims.Jti} has already been used; ask the broker for a fresh one per call");
-        }
-        _ledger?.RecordUse(claims.Jti, now);
         return TokenVerification.Success(new VerifiedCredential(
             claims.Subject,
             claims.Issuer,
@@ -176,6 +182,35 @@ public sealed class DelegatedTokenVerifier
             ContextId = claims.ContextId,
         });
     }
+
+    private TokenVerification? Admit(TokenClaims claims, IReadOnlyList<DelegationLink> chain, DateTimeOffset now)
+    {
+        // The jti is remembered for as long as the token could still verify.
+        var rememberUntil = claims.ExpiresAt + _options.ClockSkew;
+        if (_admission is not null)
+        {
+            var admission = _admission.Admit(RevocationQueryFor(claims, chain), claims.Jti, rememberUntil, now);
+            return admission.Revocation is { } revoked ? RevokedFailure(revoked)
+                : admission.Replayed ? ReplayedFailure(claims)
+                : null;
+        }
+        if (_revocations?.FindRevocation(RevocationQueryFor(claims, chain)) is { } revocation)
+        {
+            return RevokedFailure(revocation);
+        }
+        // Rule 8, last, so a token refused for any other reason does not use up its jti.
+        if (_replayCache is not null && !_replayCache.TryMarkUsed(claims.Jti, rememberUntil))
+        {
+            return ReplayedFailure(claims);
+        }
+        _ledger?.RecordUse(claims.Jti, now);
+        return null;
+    }
+
+    private static TokenVerification RevokedFailure(Revocation revocation) => Fail(TokenErrorCodes.Revoked, revocation.Describe());
+
+    private static TokenVerification ReplayedFailure(TokenClaims claims) =>
+        Fail(TokenErrorCodes.Replayed, $"token {claims.Jti} has already been used; ask the broker for a fresh one per call");
 
     private static RevocationQuery RevocationQueryFor(TokenClaims claims, IReadOnlyList<DelegationLink> chain)
     {

@@ -39,7 +39,14 @@ public sealed class SqliteCredentialLedger(SqliteDatabase database, TimeProvider
         ArgumentException.ThrowIfNullOrEmpty(jti);
         // One write per accepted tool call, like the replay cache: a use lost in a power cut only makes "last use" older.
         using var connection = database.OpenConnection(CommitDurability.ProcessCrashSafe);
+        MarkUsed(connection, transaction: null, jti, at);
+    }
+
+    /// <summary>Marks the last use on the caller's connection; ids this ledger never issued are ignored.</summary>
+    internal static void MarkUsed(SqliteConnection connection, SqliteTransaction? transaction, string jti, DateTimeOffset at)
+    {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE issued_credentials SET last_used_at = @at
             WHERE jti = @jti AND (last_used_at IS NULL OR last_used_at < @at);

@@ -82,11 +82,10 @@ public static class ToolServerHost
         var dataDirectory = builder.Configuration["AgentOps:DataDirectory"]
             ?? throw new InvalidOperationException("Set --data-dir (or AgentOps__DataDirectory): tool servers keep shared state there, including used token ids.");
         var database = await SqliteDatabase.OpenAsync(Path.Combine(dataDirectory, "agentops.db"), cancellationToken).ConfigureAwait(false);
-        builder.Services.AddSingleton<IReplayCache>(sp => new PersistentReplayCache(new SqliteUsedCredentials(database, sp.GetRequiredService<TimeProvider>())));
         // Revocations are read from the same file on every call, so `agentops identities revoke` in the CLI takes effect
-        // at this server's next call; accepted calls mark the token's last use in the issued-credential ledger.
-        builder.Services.AddSingleton<IRevocationList>(sp => new SqliteRevocations(database, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<ICredentialLedger>(sp => new SqliteCredentialLedger(database, sp.GetRequiredService<TimeProvider>()));
+        // at this server's next call; accepted calls use up their jti and mark the token's last use in the
+        // issued-credential ledger. All three in one transaction per call.
+        builder.Services.AddSingleton<ITokenAdmission>(new SqliteTokenAdmission(database));
         return database;
     }
 
@@ -105,17 +104,16 @@ public static class ToolServerHost
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ToolServerOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IToolScopeResolver, TScopes>();
-        services.TryAddSingleton<IReplayCache>(sp => new InMemoryReplayCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<ToolServerOptions>();
-            return new DelegatedTokenVerifier(
-                JsonWebKeySet.Load(options.Jwks),
-                new VerifierOptions { Issuer = options.Issuer },
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IReplayCache>(),
-                sp.GetService<IRevocationList>(),
-                sp.GetService<ICredentialLedger>());
+            var keys = JsonWebKeySet.Load(options.Jwks);
+            var verifierOptions = new VerifierOptions { Issuer = options.Issuer };
+            var time = sp.GetRequiredService<TimeProvider>();
+            // Without shared state (tests, a server run by hand) a token is still single-use within this process.
+            return sp.GetService<ITokenAdmission>() is { } admission
+                ? new DelegatedTokenVerifier(keys, verifierOptions, time, replayCache: null, admission: admission)
+                : new DelegatedTokenVerifier(keys, verifierOptions, time, new InMemoryReplayCache(time));
         });
         services.TryAddSingleton<CredentialFilter>();
         services.TryAddSingleton(_ => OutputHygiene.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")));
