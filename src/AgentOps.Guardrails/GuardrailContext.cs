@@ -9,6 +9,11 @@ namespace AgentOps.Guardrails;
 /// <param name="Arguments">The arguments as they will be sent, with step references already resolved.</param>
 /// <param name="ToolInputSchema">The tool's input schema from the server's <c>tools/list</c>; null when unknown, which L1 denies.</param>
 /// <param name="DryRun">When true, layers judge without side effects: no rate-limit spend, no registration, no audit.</param>
+/// <param name="Taint">
+/// The untrusted data the arguments derive from (tool output marked untrusted or flagged for injection, a flagged
+/// request); null or empty when none. A tainted step that changes something waits for a human (L3); one built from
+/// quarantined output is refused (L1).
+/// </param>
 public sealed record GuardrailContext(
     string RunId,
     string Requester,
@@ -19,4 +24,5 @@ public sealed record GuardrailContext(
     JsonElement? ToolInputSchema,
     bool ToolIsReadOnly,
     IReadOnlyList<string> DelegationChain,
-    bool DryRun = false);
+    bool DryRun = false,
+    ArgumentTaint? Taint = null);

@@ -16,6 +16,9 @@ public sealed class GuardrailPipeline(
 {
     private readonly IGuardrailLayer[] _layers = [input, scope, approval, rollback];
 
+    /// <summary>L1's text screen: the same policy screens requests, arguments and tool output.</summary>
+    public TextScreen Screen => input.Screen;
+
     public async Task<GuardrailVerdict> EvaluateAsync(GuardrailContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);

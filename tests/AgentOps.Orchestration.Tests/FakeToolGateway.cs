@@ -5,8 +5,9 @@ using AgentOps.Orchestration.Tools;
 namespace AgentOps.Orchestration.Tests;
 
 /// <summary>
-/// A fake at the <see cref="IToolGateway"/> seam: every tool publishes a permissive schema and is not read-only;
-/// calls are recorded with their credential, and answer with what the test scripted for that tool.
+/// A fake at the <see cref="IToolGateway"/> seam: every tool publishes a permissive schema and is not read-only unless
+/// the test gives it a schema (<see cref="PublishSchema"/>) or marks it read-only; calls are recorded with their
+/// credential, and answer with what the test scripted for that tool.
 /// </summary>
 internal sealed class FakeToolGateway : IToolGateway
 {
@@ -15,6 +16,10 @@ internal sealed class FakeToolGateway : IToolGateway
     private readonly Dictionary<string, ToolCallOutcome> _scripted = new(StringComparer.Ordinal);
 
     private readonly HashSet<string> _crashing = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, JsonElement> _schemas = new(StringComparer.Ordinal);
+
+    private readonly HashSet<string> _readOnly = new(StringComparer.Ordinal);
 
     public List<ToolCall> Calls { get; } = [];
 
@@ -29,6 +34,12 @@ internal sealed class FakeToolGateway : IToolGateway
     public void Succeed(string tool, JsonObject structured) => Script(tool, new ToolCallOutcome(false, structured, structured.ToJsonString()));
 
     public void Fail(string tool, string text) => Script(tool, new ToolCallOutcome(true, null, text));
+
+    /// <summary>The input schema <paramref name="tool"/> advertises in <c>tools/list</c>, as a server's JSON.</summary>
+    public void PublishSchema(string tool, string schemaJson) => _schemas[tool] = JsonSerializer.Deserialize<JsonElement>(schemaJson);
+
+    /// <summary>The tool is annotated <c>readOnlyHint</c>.</summary>
+    public void MarkReadOnly(string tool) => _readOnly.Add(tool);
 
     /// <summary>The call for <paramref name="tool"/> throws, as when the process dies or the server vanishes mid-call.</summary>
     public void Crash(string tool) => _crashing.Add(tool);
@@ -51,7 +62,9 @@ internal sealed class FakeToolGateway : IToolGateway
     public Task<ToolDescriptor?> DescribeAsync(string server, string tool, CancellationToken cancellationToken = default)
     {
         Described.Add(tool);
-        return Task.FromResult<ToolDescriptor?>(new ToolDescriptor(server, tool, s_permissiveSchema, ReadOnly: false, Destructive: true));
+        var schema = _schemas.TryGetValue(tool, out var published) ? published : s_permissiveSchema;
+        var readOnly = _readOnly.Contains(tool);
+        return Task.FromResult<ToolDescriptor?>(new ToolDescriptor(server, tool, schema, ReadOnly: readOnly, Destructive: !readOnly));
     }
 
     public Task<ToolCallOutcome> CallAsync(string server, string tool, JsonObject arguments, string credential, CancellationToken cancellationToken = default)

@@ -19,9 +19,17 @@ public sealed class InputValidationLayer(GuardrailPolicy policy, TextScreen scre
 
     public string Name => "L1.input";
 
+    /// <summary>The screen this layer uses, for screening what tools return with the same policy.</summary>
+    public TextScreen Screen => screen;
+
     public ValueTask<LayerDecision> EvaluateAsync(GuardrailContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Taint is { Quarantined: true } taint)
+        {
+            return Decide(Verdict.Deny, "input.quarantined-source",
+                $"the arguments are built from tool output that was blocked as a prompt injection: {taint.Describe()}; nothing is sent");
+        }
         var json = context.Arguments.ToJsonString();
         if (Encoding.UTF8.GetByteCount(json) > policy.Limits.MaxArgumentBytes)
         {

@@ -16,6 +16,15 @@ public static partial class ArgumentResolver
         return (JsonObject)ResolveNode(template, results, runFacts)!;
     }
 
+    /// <summary>Every reference in the template, without <c>${…}</c>: <c>steps.&lt;id&gt;.&lt;field&gt;…</c> or <c>run.&lt;name&gt;</c>.</summary>
+    public static IEnumerable<string> References(JsonNode? template) => template switch
+    {
+        JsonObject obj => obj.SelectMany(p => References(p.Value)),
+        JsonArray array => array.SelectMany(References),
+        JsonValue value when value.TryGetValue<string>(out var text) => Reference().Matches(text).Select(m => m.Groups[1].Value),
+        _ => [],
+    };
+
     private static JsonNode? ResolveNode(JsonNode? node, IReadOnlyDictionary<string, JsonNode?> results, IReadOnlyDictionary<string, string> runFacts) => node switch
     {
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, ResolveNode(p.Value, results, runFacts)))),

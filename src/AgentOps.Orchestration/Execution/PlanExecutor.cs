@@ -24,6 +24,11 @@ public sealed partial class PlanExecutor(
     TimeProvider timeProvider,
     ExecutorOptions options)
 {
+    /// <summary>The layer name of the decision on a tool's output (injection screening and trust).</summary>
+    public const string OutputLayer = "L1.output";
+
+    private readonly TaintTracker _taint = new(guardrails.Screen);
+
     public async Task<RunRecord> ExecuteAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -135,11 +140,12 @@ public sealed partial class PlanExecutor(
         {
             return new StepOutcome.Failed($"step '{step.Id}': {ex.Message}");
         }
-        return await CallGuardedAsync(run, state, step, arguments, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
+        var taint = TaintTracker.Trace(step.Arguments, state);
+        return await CallGuardedAsync(run, state, step, arguments, taint, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<StepOutcome> CallGuardedAsync(
-        RunRecord run, RunState state, PlanStep step, JsonObject arguments, AgentSpec planner, AgentSpec stepAgent,
+        RunRecord run, RunState state, PlanStep step, JsonObject arguments, ArgumentTaint taint, AgentSpec planner, AgentSpec stepAgent,
         DelegatedCredential goalCredential, CancellationToken cancellationToken)
     {
         DelegatedCredential stepCredential;
@@ -170,7 +176,7 @@ public sealed partial class PlanExecutor(
             return new StepOutcome.Failed($"step '{step.Id}': {ex.Message}");
         }
         var context = new GuardrailContext(run.Id, run.Requester, run.PlanDigest ?? string.Empty, step, arguments, stepAgent,
-            descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain);
+            descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain, Taint: taint);
         var verdict = await guardrails.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
         state.Decisions.AddRange(verdict.Decisions.Select(d => new StepDecision(step.Id, d.Layer, d.Verdict, d.Rule, d.Reason)));
         state.NoteAudit(verdict.AuditSequence);
@@ -191,8 +197,12 @@ public sealed partial class PlanExecutor(
         // still finds the compensation for what may have happened.
         await runs.UpdateAsync(run with { StepResultsJson = state.ToJson(), UpdatedAt = timeProvider.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         var result = await tools.CallAsync(step.Server, step.Tool, arguments, stepCredential.Token, cancellationToken).ConfigureAwait(false);
+        // What came back is screened before anything can use it: its trust and injection score decide what later steps
+        // built from it may do, and the decision is part of the result's audit record.
+        var inspection = TaintTracker.Combine(_taint.Inspect(result), taint);
+        var outputDecision = OutputDecision(inspection);
         var record = await audit.AppendAsync(new AuditEntry(
-            run.Id, stepAgent.Id, chain, $"{step.Server}/{step.Tool}", AuditLayer.Digest(arguments.ToJsonString()), [],
+            run.Id, stepAgent.Id, chain, $"{step.Server}/{step.Tool}", AuditLayer.Digest(arguments.ToJsonString()), [outputDecision],
             result.IsError ? "failed" : "succeeded",
             AuditLayer.Digest(result.Structured?.ToJsonString() ?? result.Text)), cancellationToken).ConfigureAwait(false);
         state.NoteAudit(record.Sequence);
@@ -201,6 +211,11 @@ public sealed partial class PlanExecutor(
             return new StepOutcome.Failed($"step '{step.Id}' ({step.Server}/{step.Tool}) failed: {result.Text}");
         }
         state.Results[step.Id] = result.Structured ?? new JsonObject { ["text"] = result.Text };
+        if (inspection.Untrusted)
+        {
+            state.Taint[step.Id] = inspection;
+            state.Decisions.Add(new StepDecision(step.Id, outputDecision.Layer, outputDecision.Verdict, outputDecision.Rule, outputDecision.Reason));
+        }
         return new StepOutcome.Succeeded();
     }
 
@@ -227,10 +242,16 @@ public sealed partial class PlanExecutor(
                     AuditLayer.Digest(compensation.Arguments.ToJsonString()), [], "compensation-skipped", AuditLayer.Digest(ex.Message)), cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            var outcome = await CallGuardedAsync(run, state, undo, arguments, planner, stepAgent, goalCredential, cancellationToken).ConfigureAwait(false);
+            var outcome = await CallGuardedAsync(run, state, undo, arguments, TaintTracker.Trace(compensation.Arguments, state), planner, stepAgent,
+                goalCredential, cancellationToken).ConfigureAwait(false);
             if (outcome is StepOutcome.Failed failed)
             {
                 problems.Add(failed.Reason);
+            }
+            else if (outcome is StepOutcome.Paused paused)
+            {
+                // An undo built from untrusted data waits for a human like any other tainted change; it has not run.
+                problems.Add($"undo of '{stepId}' was not run: {paused.Reason}");
             }
             else
             {
@@ -270,6 +291,17 @@ public sealed partial class PlanExecutor(
         ["id"] = run.Id,
         ["requester"] = run.Requester,
         ["report"] = RunReport.Build(run, plan, state),
+    };
+
+    private static LayerDecision OutputDecision(StepTaint taint) => taint switch
+    {
+        { Quarantined: true } => new LayerDecision(OutputLayer, Verdict.Deny, "output.quarantined",
+            $"the output was blocked as a prompt injection ({taint.Why}); no later step may use it"),
+        { Verdict: "flag" } => new LayerDecision(OutputLayer, Verdict.Allow, "output.flagged",
+            $"the output may carry a prompt injection ({taint.Why}); a change built from it waits for approval"),
+        { Untrusted: true } => new LayerDecision(OutputLayer, Verdict.Allow, "output.untrusted",
+            $"the output is untrusted ({taint.Why}); a change built from it waits for approval"),
+        _ => new LayerDecision(OutputLayer, Verdict.Allow, "output.clean", $"no injection pattern matched (score {taint.Score:0.##})"),
     };
 
     private static ScopeSet GoalScopes(Plan plan) => new(plan.Steps

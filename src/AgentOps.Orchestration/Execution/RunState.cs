@@ -25,6 +25,9 @@ public sealed class RunState
 
     public List<string> Compensated { get; init; } = [];
 
+    /// <summary>Trust of each step's output (and of a flagged request), for taint tracking; see <see cref="TaintTracker"/>.</summary>
+    public Dictionary<string, StepTaint> Taint { get; init; } = new(StringComparer.Ordinal);
+
     public void NoteAudit(long? sequence)
     {
         if (sequence is not { } s)

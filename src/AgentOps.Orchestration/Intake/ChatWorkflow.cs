@@ -99,6 +99,13 @@ public sealed class ChatWorkflow(
         // The run's audit range starts at its intake record, so the pull request cites the whole run.
         var initial = new RunState();
         initial.NoteAudit(intake.Sequence);
+        if (screening.Rule == RequestScreen.FlaggedRule)
+        {
+            // A flagged request goes ahead, but everything planned from it is tainted: its changes wait for a human.
+            var scan = screen.Scan(request.Text!);
+            initial.Taint[TaintTracker.RequestKey] = new StepTaint(true, true, "flag", scan.Score, scan.Reasons.Select(r => r.Id).ToArray(),
+                $"the request was flagged: {scan.Describe()}");
+        }
         run = run with { StepResultsJson = initial.ToJson() };
         try
         {
