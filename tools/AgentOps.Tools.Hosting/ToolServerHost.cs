@@ -107,9 +107,10 @@ public static class ToolServerHost
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<ToolServerOptions>();
-            var keys = JsonWebKeySet.Load(options.Jwks);
-            var verifierOptions = new VerifierOptions { Issuer = options.Issuer };
             var time = sp.GetRequiredService<TimeProvider>();
+            // Watched, so a server in HTTP mode that outlives a key rotation trusts the new key without a restart.
+            var keys = JsonWebKeySet.Watch(options.Jwks, time);
+            var verifierOptions = new VerifierOptions { Issuer = options.Issuer };
             // Without shared state (tests, a server run by hand) a token is still single-use within this process.
             return sp.GetService<ITokenAdmission>() is { } admission
                 ? new DelegatedTokenVerifier(keys, verifierOptions, time, replayCache: null, admission: admission)
