@@ -179,6 +179,17 @@ public sealed class AuditProofEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AuditCheckpoint_IntervalZero_IsAUsageError()
+    {
+        var sut = new CliProcess(_data.Path, new Dictionary<string, string> { ["AgentOps__Audit__Checkpoints__Interval"] = "0" });
+
+        var result = await sut.RunAsync("audit", "checkpoint", "--json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("AgentOps:Audit:Checkpoints", result.Json["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private async Task ChatAsync()
     {
         var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest);

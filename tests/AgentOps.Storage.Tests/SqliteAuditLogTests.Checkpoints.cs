@@ -33,6 +33,34 @@ public sealed partial class SqliteAuditLogTests
     }
 
     [Fact]
+    public async Task AppendAsync_ReachingIntervalAfterATamper_CommitsTheRecordButRefusesToSign()
+    {
+        using var keys = OpenKeys();
+        var (sut, checkpointing) = await CreateCheckpointedLogAsync(keys, interval: 5);
+        await AppendAsync(sut, 4);
+        await _directory.ExecuteRawAsync("UPDATE audit_log SET argument_digest = 'sha256:other' WHERE sequence = 2;");
+
+        var refused = await Assert.ThrowsAsync<AuditCheckpointException>(() => sut.AppendAsync(Entry(5)));
+
+        Assert.Equal(2, refused.Sequence);
+        Assert.Equal(5, (await sut.ReadAsync()).Count);
+        Assert.Empty(checkpointing.Store.ReadAll());
+    }
+
+    [Fact]
+    public void FromKeyStore_KeyRotatedSinceTheStoreWasOpened_Refuses()
+    {
+        var directory = Path.Combine(_directory.Root, "keys");
+        using var opened = SigningKeyStore.OpenOrCreate(directory, _time);
+        using var rotated = SigningKeyStore.Rotate(directory, _time);
+
+        Assert.Throws<InvalidOperationException>(() => AuditCheckpointSigner.FromKeyStore(opened));
+        using var current = AuditCheckpointSigner.FromKeyStore(rotated);
+        Assert.Equal(rotated.KeyId, current.KeyId);
+        Assert.NotEqual(opened.KeyId, current.KeyId);
+    }
+
+    [Fact]
     public async Task SignCheckpointsAsync_AtHead_SignsOnDemandAndOnlyOnce()
     {
         using var keys = OpenKeys();
