@@ -8,12 +8,18 @@ internal sealed class CliProcess(string dataDirectory, IReadOnlyDictionary<strin
 {
     public string DataDirectory => dataDirectory;
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>Runs with <paramref name="standardInput"/> written to the process's standard input, which is then closed.</summary>
+    public async Task<CliResult> RunWithInputAsync(string standardInput, params string[] args) => await RunAsync(standardInput, args);
+
+    private async Task<CliResult> RunAsync(string? standardInput, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentops.dll"));
@@ -27,6 +33,11 @@ internal sealed class CliProcess(string dataDirectory, IReadOnlyDictionary<strin
             start.Environment[key] = value;
         }
         using var process = Process.Start(start)!;
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
