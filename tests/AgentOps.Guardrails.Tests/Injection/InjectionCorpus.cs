@@ -4,7 +4,7 @@ using AgentOps.Guardrails.Injection;
 namespace AgentOps.Guardrails.Tests.Injection;
 
 /// <summary>One labelled item of <c>tests/fixtures/injection/corpus.jsonl</c>.</summary>
-/// <param name="Split">The round the item was written in: <c>dev</c>, <c>round2</c>, <c>round3</c> (each later round was measured before the patterns were tuned on it; see SOURCES.md).</param>
+/// <param name="Split">The round the item was written in: <c>dev</c>, <c>round2</c>, <c>round3</c> (each measured before the patterns were tuned on it), or <c>holdout</c> (never tuned on); see SOURCES.md.</param>
 internal sealed record CorpusItem(string Id, string Label, string Set, string Channel, string Kind, string Style, string Text, string Split)
 {
     public bool IsAttack => Label == "attack";

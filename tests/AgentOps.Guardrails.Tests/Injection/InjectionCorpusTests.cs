@@ -5,7 +5,8 @@ namespace AgentOps.Guardrails.Tests.Injection;
 /// <summary>
 /// The targets, measured over the labelled corpus with the repository's own <c>guardrails/injection.yaml</c>:
 /// at least 90% of direct attacks and 70% of attacks buried in tool output flagged or blocked, at most 3% of benign
-/// DevOps text flagged. The rates and every miss are written to the test output (the README quotes them).
+/// DevOps text flagged. The rates per round, the held-out rates and every miss are written to the test output (the
+/// README quotes them).
 /// </summary>
 [Collection(CorpusCollection.Name)]
 public sealed class InjectionCorpusTests(ITestOutputHelper output)
@@ -22,7 +23,7 @@ public sealed class InjectionCorpusTests(ITestOutputHelper output)
         Assert.All(items.Where(i => i.IsAttack), i => Assert.Contains(i.Set, new[] { "direct", "buried" }));
         Assert.All(items.Where(i => i.Set == "buried"), i => Assert.Equal("tool_output", i.Channel));
         Assert.Contains(items, i => !i.IsAttack && i.Channel == "tool_output");
-        Assert.All(items, i => Assert.Contains(i.Split, new[] { "dev", "round2", "round3" }));
+        Assert.All(items, i => Assert.Contains(i.Split, new[] { "dev", "round2", "round3", "holdout" }));
         Assert.Contains(items, i => i.Split == "round3" && i.IsAttack);
     }
 
@@ -32,11 +33,13 @@ public sealed class InjectionCorpusTests(ITestOutputHelper output)
         var sut = new TextScreen(TestPolicy.Policy);
 
         var items = InjectionCorpus.Load();
-        var rates = CorpusRates.Measure(sut, items);
+        // The targets hold for the items the patterns were written and tuned on; the held-out items are measured and
+        // reported, never tuned on (see tests/fixtures/injection/SOURCES.md).
+        var rates = CorpusRates.Measure(sut, items.Where(i => i.Split != "holdout").ToArray());
 
-        output.WriteLine("All items:");
+        output.WriteLine("Tuning set (dev, round2, round3):");
         output.WriteLine(rates.Report());
-        foreach (var split in new[] { "dev", "round2", "round3" })
+        foreach (var split in new[] { "dev", "round2", "round3", "holdout" })
         {
             output.WriteLine($"{split} items only:");
             output.WriteLine(CorpusRates.Measure(sut, items.Where(i => i.Split == split).ToArray()).Report());
