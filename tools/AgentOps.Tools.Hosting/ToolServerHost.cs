@@ -110,7 +110,9 @@ public static class ToolServerHost
             var time = sp.GetRequiredService<TimeProvider>();
             // Watched, so a server in HTTP mode that outlives a key rotation trusts the new key without a restart.
             var keys = JsonWebKeySet.Watch(options.Jwks, time);
-            var verifierOptions = new VerifierOptions { Issuer = options.Issuer };
+            // No verified-token cache: every call brings a fresh single-use token, so an entry could only ever serve a
+            // replay, which the admission refuses anyway; filling and sweeping it cost more than it saved.
+            var verifierOptions = new VerifierOptions { Issuer = options.Issuer, VerifiedCacheCapacity = 0 };
             // Without shared state (tests, a server run by hand) a token is still single-use within this process.
             return sp.GetService<ITokenAdmission>() is { } admission
                 ? new DelegatedTokenVerifier(keys, verifierOptions, time, replayCache: null, admission: admission)
