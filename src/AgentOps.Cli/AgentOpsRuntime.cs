@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using AgentOps.Core;
 using AgentOps.GitOps;
 using AgentOps.Guardrails;
@@ -114,6 +115,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     {
         var paths = RuntimePaths.From(configuration);
         var time = TimeProvider.System;
+        // Read before anything is written, so a bad interval fails the command rather than its last step.
+        var checkpointInterval = AuditCheckpointSetup.Options(configuration).Interval;
         var repository = configuration["AgentOps:GitOps:Repository"] is { Length: > 0 } repo ? repo : "platform-gitops";
         // State, keys and logs belong to this user alone.
         if (OperatingSystem.IsWindows())
@@ -155,7 +158,10 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
-        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions, ledger, revocations);
+        return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions, ledger, revocations)
+        {
+            CheckpointInterval = checkpointInterval,
+        };
     }
 
     /// <summary>
@@ -183,6 +189,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         return new ThirdPartyToolGateway(ownServers, thirdParty, verifier, audit, screen, NullLoggerFactory.Instance);
     }
 
+    /// <summary>Every how many audit records a signed checkpoint falls due (<c>AgentOps:Audit:Checkpoints:Interval</c>).</summary>
+    public int CheckpointInterval { get; private init; } = new AuditCheckpointOptions().Interval;
+
     public AuditCheckpointFile Checkpoint => new(Path.Combine(Paths.DataDirectory, "audit-head.json"));
 
     public async ValueTask DisposeAsync()
@@ -200,9 +209,13 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             if (verification.Intact)
             {
                 Checkpoint.Advance(await Audit.CheckpointAsync().ConfigureAwait(false));
+                // Signed checkpoints fall due every CheckpointInterval records; they are signed here, from a chain just
+                // verified, so a signature never vouches for a tampered log.
+                using var setup = AuditCheckpointSetup.Create(this, CheckpointInterval);
+                await Audit.SignCheckpointsAsync(setup.Checkpointing, atHead: false).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CryptographicException or AuditCheckpointException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"warning: the audit checkpoint was not advanced: {ex.Message}").ConfigureAwait(false);
         }

@@ -18,14 +18,16 @@ internal sealed class AuditCheckpointSetup : IDisposable
 
     public AuditCheckpointing Checkpointing { get; }
 
-    public static AuditCheckpointSetup Create(AgentOpsRuntime runtime, IConfiguration configuration)
+    public static AuditCheckpointSetup Create(AgentOpsRuntime runtime, IConfiguration configuration) =>
+        Create(runtime, Options(configuration).Interval);
+
+    public static AuditCheckpointSetup Create(AgentOpsRuntime runtime, int interval)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        var options = Options(configuration);
         var signer = AuditCheckpointSigner.FromKeyStore(runtime.Keys);
         try
         {
-            return new AuditCheckpointSetup(new AuditCheckpointing(signer, Store(runtime.Paths), JsonWebKeySet.Parse(runtime.Keys.JwksJson), options.Interval));
+            return new AuditCheckpointSetup(new AuditCheckpointing(signer, Store(runtime.Paths), JsonWebKeySet.Parse(runtime.Keys.JwksJson), interval));
         }
         catch
         {

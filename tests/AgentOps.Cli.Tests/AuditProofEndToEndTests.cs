@@ -40,7 +40,10 @@ public sealed class AuditProofEndToEndTests : IDisposable
         {
             var prove = await _sut.RunAsync("audit", "prove", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
             Assert.True(prove.ExitCode == 0, prove.ToString());
-            Assert.Equal(last, prove.Json["treeSize"]!.GetValue<long>());
+            // Proved against the newest signed checkpoint, signed at the head only when none covers the record yet.
+            var treeSize = prove.Json["treeSize"]!.GetValue<long>();
+            Assert.Equal(File.ReadAllLines(CheckpointsPath).Select(l => JsonNode.Parse(l)!["treeSize"]!.GetValue<long>()).Max(), treeSize);
+            Assert.InRange(treeSize, sequence, last);
             Assert.Equal(sequence, JsonNode.Parse(prove.Json["record"]!.GetValue<string>())!["sequence"]!.GetValue<long>());
             var file = Path.Combine(_data.Path, $"proof-{sequence}.json");
             await File.WriteAllTextAsync(file, prove.Stdout);
@@ -61,6 +64,19 @@ public sealed class AuditProofEndToEndTests : IDisposable
         var forgedSignature = Convert.ToBase64String(stranger.SignData(Encoding.UTF8.GetBytes("anything"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
         await AssertRefusedAsync(Altered(proof, p => p["checkpoint"]!["signature"] = forgedSignature));
+    }
+
+    [Fact]
+    public async Task Chat_WithoutAnyAuditCommand_HasSignedEveryCheckpointThatFellDue()
+    {
+        await ChatAsync();
+        var last = _forge.AuditRows().Max(r => r.Sequence);
+
+        // The chat's own end signs what fell due, after verifying the chain; nobody ran `audit`.
+        var sizes = File.ReadAllLines(CheckpointsPath).Select(l => JsonNode.Parse(l)!["treeSize"]!.GetValue<long>()).ToArray();
+
+        Assert.True(last >= 4, $"the chat wrote only {last} records");
+        Assert.Equal(Enumerable.Range(1, (int)(last / 4)).Select(i => i * 4L), sizes);
     }
 
     [Fact]
