@@ -39,20 +39,21 @@ public sealed class SqliteCredentialLedger(SqliteDatabase database, TimeProvider
         ArgumentException.ThrowIfNullOrEmpty(jti);
         // One write per accepted tool call, like the replay cache: a use lost in a power cut only makes "last use" older.
         using var connection = database.OpenConnection(CommitDurability.ProcessCrashSafe);
-        MarkUsed(connection, transaction: null, jti, at);
+        using var markUsed = connection.CreateCommand(MarkUsedSql, "@jti", "@at");
+        MarkUsed(markUsed, jti, at);
     }
 
-    /// <summary>Marks the last use on the caller's connection; ids this ledger never issued are ignored.</summary>
-    internal static void MarkUsed(SqliteConnection connection, SqliteTransaction? transaction, string jti, DateTimeOffset at)
+    internal const string MarkUsedSql = """
+        UPDATE issued_credentials SET last_used_at = @at
+        WHERE jti = @jti AND (last_used_at IS NULL OR last_used_at < @at);
+        """;
+
+    /// <summary>Marks the last use through a command for <see cref="MarkUsedSql"/>; ids this ledger never issued are ignored.</summary>
+    internal static void MarkUsed(SqliteCommand markUsed, string jti, DateTimeOffset at)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            UPDATE issued_credentials SET last_used_at = @at
-            WHERE jti = @jti AND (last_used_at IS NULL OR last_used_at < @at);
-            """;
-        command.WithParameter("@jti", jti).WithParameter("@at", StorageTime.Format(at));
-        command.ExecuteNonQuery();
+        markUsed.Parameters["@jti"].Value = jti;
+        markUsed.Parameters["@at"].Value = StorageTime.Format(at);
+        markUsed.ExecuteNonQuery();
     }
 
     /// <summary>The row for one token, or null when this ledger never recorded it.</summary>

@@ -11,6 +11,18 @@ internal static class SqliteExtensions
         return command;
     }
 
+    /// <summary>A command for <paramref name="sql"/> with its text parameters declared, to be given values per use.</summary>
+    public static SqliteCommand CreateCommand(this SqliteConnection connection, string sql, params ReadOnlySpan<string> parameterNames)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(name, SqliteType.Text);
+        }
+        return command;
+    }
+
     public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -32,25 +32,25 @@ public sealed class SqliteRevocations(SqliteDatabase database, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(query);
         using var connection = database.OpenConnection();
-        return Find(connection, transaction: null, query);
+        using var find = connection.CreateCommand(FindSql, "@wanted");
+        return Find(find, query);
     }
 
-    /// <summary>The oldest revocation that applies to <paramref name="query"/>, read on the caller's connection.</summary>
-    internal static Revocation? Find(SqliteConnection connection, SqliteTransaction? transaction, RevocationQuery query)
+    // One fixed statement over a JSON list of (kind, value) pairs, each an index lookup, so it can be prepared once. An
+    // OR of IN lists took SQLite about a millisecond to plan on every call, even against an empty table.
+    internal const string FindSql = """
+        SELECT r.kind, r.value, r.reason, r.revoked_at
+        FROM json_each(@wanted) AS wanted
+        JOIN credential_revocations AS r ON r.kind = wanted.value ->> 0 AND r.value = wanted.value ->> 1
+        ORDER BY r.revoked_at
+        LIMIT 1;
+        """;
+
+    /// <summary>The oldest revocation that applies to <paramref name="query"/>, through a command for <see cref="FindSql"/>.</summary>
+    internal static Revocation? Find(SqliteCommand find, RevocationQuery query)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        // One fixed statement over a JSON list of (kind, value) pairs, each an index lookup. An OR of IN lists took
-        // SQLite about a millisecond to plan on every call, even against an empty table.
-        command.CommandText = """
-            SELECT r.kind, r.value, r.reason, r.revoked_at
-            FROM json_each(@wanted) AS wanted
-            JOIN credential_revocations AS r ON r.kind = wanted.value ->> 0 AND r.value = wanted.value ->> 1
-            ORDER BY r.revoked_at
-            LIMIT 1;
-            """;
-        command.WithParameter("@wanted", WantedJson(query));
-        using var reader = command.ExecuteReader();
+        find.Parameters["@wanted"].Value = WantedJson(query);
+        using var reader = find.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 

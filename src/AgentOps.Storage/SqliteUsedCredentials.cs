@@ -8,21 +8,21 @@ namespace AgentOps.Storage;
 /// </summary>
 internal static class SqliteUsedCredentials
 {
-    /// <summary>Records the id in the caller's write transaction; false when it was recorded before.</summary>
-    internal static bool Record(SqliteConnection connection, SqliteTransaction transaction, string jti, DateTimeOffset expiresAt, DateTimeOffset now)
+    // Expired ids can never verify again, so they need not be remembered.
+    internal const string PurgeSql = "DELETE FROM used_credentials WHERE expires_at < @now;";
+
+    internal const string InsertSql = "INSERT OR IGNORE INTO used_credentials (jti, expires_at) VALUES (@jti, @expires);";
+
+    /// <summary>
+    /// Records the id inside the caller's write transaction, through commands for <see cref="PurgeSql"/> and
+    /// <see cref="InsertSql"/>; false when it was recorded before.
+    /// </summary>
+    internal static bool Record(SqliteCommand purge, SqliteCommand insert, string jti, DateTimeOffset expiresAt, DateTimeOffset now)
     {
-        using (var purge = connection.CreateCommand())
-        {
-            // Expired ids can never verify again, so they need not be remembered.
-            purge.Transaction = transaction;
-            purge.CommandText = "DELETE FROM used_credentials WHERE expires_at < @now;";
-            purge.WithParameter("@now", StorageTime.Format(now));
-            purge.ExecuteNonQuery();
-        }
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO used_credentials (jti, expires_at) VALUES (@jti, @expires);";
-        insert.WithParameter("@jti", jti).WithParameter("@expires", StorageTime.Format(expiresAt));
+        purge.Parameters["@now"].Value = StorageTime.Format(now);
+        purge.ExecuteNonQuery();
+        insert.Parameters["@jti"].Value = jti;
+        insert.Parameters["@expires"].Value = StorageTime.Format(expiresAt);
         return insert.ExecuteNonQuery() == 1;
     }
 }

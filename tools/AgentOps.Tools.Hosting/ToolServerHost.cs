@@ -85,7 +85,8 @@ public static class ToolServerHost
         // Revocations are read from the same file on every call, so `agentops identities revoke` in the CLI takes effect
         // at this server's next call; accepted calls use up their jti and mark the token's last use in the
         // issued-credential ledger. All three in one transaction per call.
-        builder.Services.AddSingleton<ITokenAdmission>(new SqliteTokenAdmission(database));
+        // A factory, so the container disposes the admission's connection at shutdown.
+        builder.Services.AddSingleton<ITokenAdmission>(_ => new SqliteTokenAdmission(database));
         return database;
     }
 
