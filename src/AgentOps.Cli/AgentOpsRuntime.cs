@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using AgentOps.Core;
 using AgentOps.GitOps;
 using AgentOps.Guardrails;
+using AgentOps.Guardrails.Approvals;
 using AgentOps.Guardrails.Layers;
 using AgentOps.Guardrails.Policy;
 using AgentOps.Identity;
@@ -143,12 +144,13 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         // Every token a run mints is in the ledger, and a revoked goal token, agent or run is never exchanged again.
         var broker = new CredentialBroker(keys, time, brokerOptions, ledger, revocations);
         var policy = GuardrailPolicy.Load(paths.Guardrails);
+        var approvalPolicy = ApprovalPolicy.Load(paths.Guardrails);
         var screen = new TextScreen(policy);
         var journal = new RollbackJournal();
         var pipeline = new GuardrailPipeline(
             new InputValidationLayer(policy, screen),
             new ActionScopeLayer(policy.Limits, new AgentRateLimiter(time)),
-            new ApprovalGateLayer(new SqliteApprovalStore(database)),
+            new ApprovalGateLayer(new SqliteApprovalStore(database), approvalPolicy, time),
             new RollbackLayer(journal),
             new AuditLayer(audit));
         var gateway = CreateGateway(configuration, ToolEndpoints.From(configuration, paths, keys.JwksPath), keys, brokerOptions, audit, screen, time, ledger, revocations);
@@ -156,7 +158,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             configuration.GetSection("AgentOps:Agents").Get<ExecutorOptions>() ?? new ExecutorOptions());
         var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
-        var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, time);
+        var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, approvalPolicy, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
         return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions, ledger, revocations)
         {

@@ -124,6 +124,10 @@ internal static class SchemaMigrations
             PRIMARY KEY (kind, value)
         );
         """,
+        """
+        ALTER TABLE run_approvals ADD COLUMN break_glass INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE run_approvals ADD COLUMN reason TEXT NULL;
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AgentOps.Core;
+using AgentOps.Guardrails.Approvals;
 using AgentOps.Guardrails.Layers;
 using Microsoft.Extensions.Time.Testing;
 
@@ -115,7 +116,7 @@ public sealed class GuardrailPipelineTests
         return new GuardrailPipeline(
             new InputValidationLayer(TestPolicy.Policy, screen),
             new ActionScopeLayer(TestPolicy.Policy.Limits, new AgentRateLimiter(_time)),
-            new ApprovalGateLayer(_approvals),
+            new ApprovalGateLayer(_approvals, ApprovalPolicy.Default, _time),
             new RollbackLayer(_journal),
             new AuditLayer(_log));
     }

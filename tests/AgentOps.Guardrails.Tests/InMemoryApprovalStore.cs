@@ -15,4 +15,7 @@ internal sealed class InMemoryApprovalStore : IApprovalStore
 
     public Task<RunApproval?> FindAsync(string runId, string planDigest, CancellationToken cancellationToken = default) =>
         Task.FromResult(_approvals.FirstOrDefault(a => a.RunId == runId && a.PlanDigest == planDigest));
+
+    public Task<IReadOnlyList<RunApproval>> ListAsync(string runId, string planDigest, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<RunApproval>>(_approvals.Where(a => a.RunId == runId && a.PlanDigest == planDigest).ToArray());
 }

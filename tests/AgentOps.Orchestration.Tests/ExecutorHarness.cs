@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Guardrails;
+using AgentOps.Guardrails.Approvals;
 using AgentOps.Guardrails.Layers;
 using AgentOps.Guardrails.Policy;
 using AgentOps.Identity;
@@ -36,6 +37,7 @@ internal sealed class ExecutorHarness : IDisposable
         Broker = new CredentialBroker(Keys, Time, new BrokerOptions());
         Agents = AgentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "agents"));
         Policy = GuardrailPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails"));
+        ApprovalPolicy = ApprovalPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails"));
         Executor = CreateExecutor();
     }
 
@@ -59,6 +61,9 @@ internal sealed class ExecutorHarness : IDisposable
 
     public PlanExecutor Executor { get; }
 
+    /// <summary>The repository's guardrails/approvals.yaml and CODEOWNERS.</summary>
+    public ApprovalPolicy ApprovalPolicy { get; }
+
     public static async Task<ExecutorHarness> CreateAsync()
     {
         var root = Path.Combine(Path.GetTempPath(), "agentops-orchestration-tests", Guid.NewGuid().ToString("N"));
@@ -70,12 +75,18 @@ internal sealed class ExecutorHarness : IDisposable
     /// <summary>A second executor over the same stores, with its own journal and rate limiter: a process restart.</summary>
     public PlanExecutor CreateExecutor()
     {
+        return CreateExecutor(ApprovalPolicy);
+    }
+
+    /// <summary>An executor whose approval gate follows <paramref name="approvals"/> instead of the repository's approvals.yaml.</summary>
+    public PlanExecutor CreateExecutor(ApprovalPolicy approvals)
+    {
         var screen = new TextScreen(Policy);
         var journal = new RollbackJournal();
         var pipeline = new GuardrailPipeline(
             new InputValidationLayer(Policy, screen),
             new ActionScopeLayer(Policy.Limits, new AgentRateLimiter(Time)),
-            new ApprovalGateLayer(Approvals),
+            new ApprovalGateLayer(Approvals, approvals, Time),
             new RollbackLayer(journal),
             new AuditLayer(Audit));
         return new PlanExecutor(Tools, pipeline, journal, Broker, Agents, Runs, Audit, Time, new ExecutorOptions());

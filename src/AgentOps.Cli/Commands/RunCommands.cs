@@ -76,12 +76,21 @@ internal static class RunCommands
     public static Command CreateApprove(CommandContext context)
     {
         var id = new Argument<string>("run") { Description = "Run id waiting for approval" };
-        var command = new Command("approve", "Approve a run paused before a critical step, and resume it") { id };
+        var breakGlass = new Option<bool>("--break-glass") { Description = "Emergency approval: bypasses ownership and N-of-M, needs two different humans and a reason, and is audited as run/break-glass" };
+        var reason = new Option<string?>("--reason") { Description = "Why the glass is broken (required with --break-glass)" };
+        var command = new Command("approve", "Approve a run paused for approval, and resume it once enough humans have approved") { id, breakGlass, reason };
         command.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
-            var run = await runtime.Approver.ApproveAsync(parse.GetValue(id)!, context.Actor(parse), ct).ConfigureAwait(false);
+            var runId = parse.GetValue(id)!;
+            var run = parse.GetValue(breakGlass)
+                ? await runtime.Approver.BreakGlassAsync(runId, context.Actor(parse), parse.GetValue(reason) ?? string.Empty, ct).ConfigureAwait(false)
+                : parse.GetValue(reason) is not null
+                    ? throw new ArgumentException("--reason goes with --break-glass; an ordinary approval needs none.")
+                    : await runtime.Approver.ApproveAsync(runId, context.Actor(parse), ct).ConfigureAwait(false);
             reply.Data(Summary(run));
-            reply.Line($"Approved. Run {run.Id} is now {run.Status}: {run.Message}");
+            reply.Line(run.Status == RunStatus.AwaitingApproval
+                ? $"Recorded. Run {run.Id} is still {run.Status}: {run.Message}"
+                : $"Approved. Run {run.Id} is now {run.Status}: {run.Message}");
             return run.Status is RunStatus.Failed or RunStatus.RolledBack ? reply.Fail(ExitCodes.Failed, "failed", run.Message ?? "the run failed after approval") : ExitCodes.Ok;
         }));
         return command;

@@ -1,5 +1,7 @@
 using AgentOps.Core;
+using AgentOps.Guardrails.Approvals;
 using AgentOps.Guardrails.Layers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentOps.Guardrails.Tests.Layers;
 
@@ -81,5 +83,6 @@ public sealed class ApprovalGateLayerTests
         Assert.Equal(Verdict.Pause, decision.Verdict);
     }
 
-    private ApprovalGateLayer CreateSut() => new(_approvals);
+    // Approvals in these tests are granted at the epoch; an hour later they are well within the default 24 hours.
+    private ApprovalGateLayer CreateSut() => new(_approvals, ApprovalPolicy.Default, new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddHours(1)));
 }

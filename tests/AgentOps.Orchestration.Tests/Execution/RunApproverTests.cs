@@ -120,5 +120,5 @@ public sealed class RunApproverTests : IAsyncLifetime
         Assert.Equal("approval.no-self-approval", error.Rule);
     }
 
-    private RunApprover CreateSut() => new(_harness.Runs, _harness.Approvals, _harness.Audit, _harness.Executor, _harness.Time);
+    private RunApprover CreateSut() => new(_harness.Runs, _harness.Approvals, _harness.Audit, _harness.Executor, _harness.ApprovalPolicy, _harness.Time);
 }

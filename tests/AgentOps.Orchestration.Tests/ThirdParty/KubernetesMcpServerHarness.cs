@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Guardrails;
+using AgentOps.Guardrails.Approvals;
 using AgentOps.Guardrails.Layers;
 using AgentOps.Guardrails.Policy;
 using AgentOps.Identity;
@@ -68,7 +69,7 @@ internal sealed class KubernetesMcpServerHarness : IAsyncDisposable
         var pipeline = new GuardrailPipeline(
             new InputValidationLayer(policy, screen),
             new ActionScopeLayer(policy.Limits, new AgentRateLimiter(TimeProvider.System)),
-            new ApprovalGateLayer(new SqliteApprovalStore(database)),
+            new ApprovalGateLayer(new SqliteApprovalStore(database), ApprovalPolicy.Default, TimeProvider.System),
             new RollbackLayer(journal),
             new AuditLayer(Audit));
         Executor = new PlanExecutor(Gateway, pipeline, journal, Broker, Agents, Runs, Audit, TimeProvider.System,
