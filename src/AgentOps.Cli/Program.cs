@@ -25,6 +25,7 @@ root.Subcommands.Add(ToolsCommand.Create(context));
 root.Subcommands.Add(TokenCommands.Create(context, Console.In));
 root.Subcommands.Add(IdentitiesCommand.Create(context));
 root.Subcommands.Add(GuardCommands.Create(context, Console.In));
+root.Subcommands.Add(PolicyCommands.Create(context));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))

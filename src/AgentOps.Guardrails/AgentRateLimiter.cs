@@ -1,52 +1,82 @@
+using System.Threading.RateLimiting;
 using AgentOps.Guardrails.Policy;
 
 namespace AgentOps.Guardrails;
 
 /// <summary>
-/// A sliding one-minute window of tool calls per agent, from the AIAgent's <c>rateLimits.toolCallsPerMinute</c>.
+/// Rate limits keyed by agent or tenant: one <see cref="SlidingLogRateLimiter"/> (a System.Threading.RateLimiting
+/// <see cref="RateLimiter"/>) per key and limit, timed by the injected <see cref="TimeProvider"/> so tests are exact.
 /// It lives in the orchestrating process; a multi-replica deployment needs a shared store (see docs/architecture.md).
 /// </summary>
 public sealed class AgentRateLimiter(TimeProvider timeProvider)
 {
-    private static readonly TimeSpan s_window = TimeSpan.FromMinutes(1);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Key, int Permits, TimeSpan Window), RateLimiter> _limiters = [];
     private readonly Lock _gate = new();
 
+    /// <summary>The AIAgent spec's <c>rateLimits.toolCallsPerMinute</c>: spends one call when within it.</summary>
     public bool TryAcquire(AgentSpec agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        lock (_gate)
-        {
-            var window = Window(agent.Name);
-            if (window.Count >= agent.ToolCallsPerMinute)
-            {
-                return false;
-            }
-            window.Enqueue(timeProvider.GetUtcNow());
-            return true;
-        }
+        return TryAcquire(SpecKey(agent), agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1));
     }
 
     public bool WouldAllow(AgentSpec agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        return WouldAllow(SpecKey(agent), agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Spends one call from the budget of <paramref name="key"/> (<c>agent/x</c>, <c>tenant/y</c>) if it has one left.</summary>
+    public bool TryAcquire(string key, int permits, TimeSpan window)
+    {
         lock (_gate)
         {
-            return Window(agent.Name).Count < agent.ToolCallsPerMinute;
+            using var lease = Get(key, permits, window).AttemptAcquire();
+            return lease.IsAcquired;
         }
     }
 
-    private Queue<DateTimeOffset> Window(string agent)
+    /// <summary>Whether <see cref="TryAcquire(string, int, TimeSpan)"/> would succeed now; spends nothing.</summary>
+    public bool WouldAllow(string key, int permits, TimeSpan window)
     {
-        if (!_calls.TryGetValue(agent, out var window))
+        lock (_gate)
         {
-            _calls[agent] = window = new Queue<DateTimeOffset>();
+            return Get(key, permits, window).GetStatistics()?.CurrentAvailablePermits > 0;
         }
-        var cutoff = timeProvider.GetUtcNow() - s_window;
-        while (window.Count > 0 && window.Peek() <= cutoff)
+    }
+
+    /// <summary>Several budgets at once: all of them are spent, or none (the first that has no call left is returned).</summary>
+    public int TryAcquireAll(IReadOnlyList<(string Key, int Permits, TimeSpan Window)> budgets)
+    {
+        ArgumentNullException.ThrowIfNull(budgets);
+        lock (_gate)
         {
-            window.Dequeue();
+            for (var i = 0; i < budgets.Count; i++)
+            {
+                if (!WouldAllow(budgets[i].Key, budgets[i].Permits, budgets[i].Window))
+                {
+                    return i;
+                }
+            }
+            foreach (var (key, permits, window) in budgets)
+            {
+                using var lease = Get(key, permits, window).AttemptAcquire();
+            }
+            return -1;
         }
-        return window;
+    }
+
+    private static string SpecKey(AgentSpec agent) => "agent-spec/" + agent.Name;
+
+    private RateLimiter Get(string key, int permits, TimeSpan window)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(permits, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        if (!_limiters.TryGetValue((key, permits, window), out var limiter))
+        {
+            _limiters[(key, permits, window)] = limiter = new SlidingLogRateLimiter(permits, window, timeProvider);
+        }
+        return limiter;
     }
 }

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AgentOps.Guardrails.Policy;
+
+/// <summary>
+/// The facts L2 judges one tool call on. A live call builds it from its <see cref="GuardrailContext"/>
+/// (<see cref="FromContext"/>); <c>agentops policy test</c> builds it from a request file (<see cref="FromJson"/>).
+/// Both read the arguments the same way (<see cref="WithArgumentFacts"/>), so they decide alike.
+/// </summary>
+public sealed record ActionRequest(string Agent, string Server, string Tool, string Scope, bool ReadOnly, string RunId, string Requester)
+{
+    /// <summary>The tenant whose rate budget the call spends; null means the requester's tenant from the policy.</summary>
+    public string? Tenant { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public string? Size { get; init; }
+
+    public int? Replicas { get; init; }
+
+    /// <summary>Storage as a Kubernetes quantity (<c>20Gi</c>).</summary>
+    public string? Storage { get; init; }
+
+    /// <summary>Estimated cost in USD per month.</summary>
+    public decimal? MonthlyCost { get; init; }
+
+    /// <summary>How many objects the call changes: files written, resources scaled; 0 for a read.</summary>
+    public int ObjectsChanged { get; init; }
+
+    /// <summary>Files in a <c>files</c> argument, the largest one's UTF-8 size, and whether any entry has the wrong shape.</summary>
+    public int? FileCount { get; init; }
+
+    public int LargestFileBytes { get; init; }
+
+    public bool FilesMalformed { get; init; }
+
+    /// <summary>When the call happens; null means now (the evaluator's clock).</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    public static ActionRequest FromContext(GuardrailContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var step = context.Step;
+        return new ActionRequest(context.Agent.Name, step.Server, step.Tool, step.Scope, context.ToolIsReadOnly, context.RunId, context.Requester)
+            .WithArgumentFacts(context.Arguments);
+    }
+
+    /// <summary>
+    /// A request file's object: <c>agent</c>, <c>server</c>, <c>tool</c>, <c>scope</c> (or <c>verb</c>, making
+    /// <c>server:verb</c>), <c>readOnly</c>, <c>runId</c>, <c>requester</c>, <c>tenant</c>, <c>time</c>, <c>arguments</c>;
+    /// <c>namespace</c>, <c>size</c>, <c>replicas</c>, <c>storage</c>, <c>monthlyCost</c> and <c>objectsChanged</c>
+    /// replace what the arguments say.
+    /// </summary>
+    public static ActionRequest FromJson(JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var server = Text(json, "server") ?? throw new ArgumentException("the request needs a 'server' (e.g. git)");
+        var scope = Text(json, "scope") ?? (Text(json, "verb") is { } verb ? $"{server}:{verb}" : throw new ArgumentException("the request needs a 'scope' or a 'verb'"));
+        var request = new ActionRequest(
+            Text(json, "agent") ?? throw new ArgumentException("the request needs an 'agent'"),
+            server,
+            Text(json, "tool") ?? throw new ArgumentException("the request needs a 'tool'"),
+            scope,
+            json["readOnly"] is JsonValue readOnly && readOnly.GetValue<bool>(),
+            Text(json, "runId") ?? "policy-test",
+            Text(json, "requester") ?? "policy-test@localhost")
+        {
+            Tenant = Text(json, "tenant"),
+            Time = Text(json, "time") is { } time
+                ? DateTimeOffset.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                : null,
+        };
+        request = request.WithArgumentFacts(json["arguments"] as JsonObject ?? []);
+        return request with
+        {
+            Namespace = Text(json, "namespace") ?? request.Namespace,
+            Size = Text(json, "size") ?? request.Size,
+            Replicas = Integer(json["replicas"]) ?? request.Replicas,
+            Storage = Text(json, "storage") ?? request.Storage,
+            MonthlyCost = Number(json["monthlyCost"]) ?? request.MonthlyCost,
+            ObjectsChanged = Integer(json["objectsChanged"]) ?? request.ObjectsChanged,
+        };
+    }
+
+    /// <summary>
+    /// Reads the facts from the arguments: <c>namespace</c>, <c>size</c>, <c>replicas</c>, <c>storage</c>,
+    /// <c>monthlyCost</c> at the top or under <c>parameters</c>; the namespace also from an <c>ns/&lt;name&gt;</c>
+    /// scope; the objects changed are the files written, or one for any other write.
+    /// </summary>
+    public ActionRequest WithArgumentFacts(JsonObject arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var parameters = arguments["parameters"] as JsonObject;
+        JsonNode? Fact(string name) => arguments[name] ?? parameters?[name];
+        int? fileCount = null;
+        var largest = 0;
+        var malformed = false;
+        if (arguments["files"] is JsonArray files)
+        {
+            fileCount = files.Count;
+            // The shape is L1's business, but L2 must never throw on it.
+            malformed = files.Any(f => f is not JsonObject { } file || file["content"] is not JsonValue content || !content.TryGetValue<string>(out _));
+            largest = malformed ? 0 : files.Select(f => Encoding.UTF8.GetByteCount(f!["content"]!.GetValue<string>())).DefaultIfEmpty(0).Max();
+        }
+        return this with
+        {
+            Namespace = (Fact("namespace") as JsonValue)?.TryGetValue<string>(out var ns) == true ? ns : NamespaceOfScope(Scope),
+            Size = (Fact("size") as JsonValue)?.TryGetValue<string>(out var size) == true ? size : null,
+            Replicas = Integer(Fact("replicas")),
+            Storage = (Fact("storage") as JsonValue)?.TryGetValue<string>(out var storage) == true ? storage : null,
+            MonthlyCost = Number(Fact("monthlyCost")),
+            FileCount = fileCount,
+            LargestFileBytes = largest,
+            FilesMalformed = malformed,
+            ObjectsChanged = ReadOnly ? 0 : Math.Max(1, fileCount ?? 1),
+        };
+    }
+
+    private static string? NamespaceOfScope(string scope) =>
+        AgentOps.Core.Scope.TryParse(scope, out var parsed) && parsed.Resource is { } resource && resource.StartsWith("ns/", StringComparison.Ordinal)
+            && resource[3..].Split('/')[0] is { Length: > 0 } name && !name.Contains('*', StringComparison.Ordinal)
+            ? name
+            : null;
+
+    private static string? Text(JsonObject json, string key) =>
+        json[key] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+
+    private static int? Integer(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue<int>(out var n) ? n
+        : value.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
+        : null;
+
+    private static decimal? Number(JsonNode? node) => node is JsonValue value
+        ? value.TryGetValue<decimal>(out var n) ? n
+        : value.TryGetValue<string>(out var s) && decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
+        : null;
+}
