@@ -80,8 +80,8 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         await SqliteDatabase.OpenAsync(_directory.DatabasePath);
 
-        Assert.Equal(5L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
-        Assert.Equal(5L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var databases = await Task.WhenAll(opens);
 
         Assert.All(databases, database => Assert.Equal(Path.GetFullPath(_directory.DatabasePath), database.Path));
-        Assert.Equal(5L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
     }
 
     [Fact]
