@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails;
@@ -10,11 +12,16 @@ namespace AgentOps.Tools.Hosting;
 /// patterns as the guardrails (<c>guardrails/secrets.yaml</c>), and values under keys that name a secret
 /// (<c>DB_PASSWORD</c>, <c>api-token</c> in a ConfigMap) are replaced whatever they look like.
 /// </summary>
-public sealed class OutputHygiene(TextScreen screen)
+public sealed class OutputHygiene(GuardrailPolicy policy)
 {
+    private readonly TextScreen _screen = new(policy);
+
+    // Whether every secret pattern finds the same matches in values joined by line breaks as in each value alone.
+    private readonly bool _canCheckJoined = policy.SecretPatterns.All(rule => JoinedText.IsSafeFor(rule.Pattern.ToString()));
+
     public const string SecretKeyRule = "[REDACTED:secret-key]";
 
-    public static OutputHygiene Load(string guardrailsDirectory) => new(new TextScreen(GuardrailPolicy.LoadForRedaction(guardrailsDirectory)));
+    public static OutputHygiene Load(string guardrailsDirectory) => new(GuardrailPolicy.LoadForRedaction(guardrailsDirectory));
 
     // A pattern's first match in a fresh process includes JIT time inside its regex timeout; on a loaded machine that
     // alone can exceed it. A retry runs warm code. A timeout that persists is hostile or pathological input: withhold.
@@ -30,7 +37,7 @@ public sealed class OutputHygiene(TextScreen screen)
         {
             try
             {
-                return screen.Redact(text);
+                return _screen.Redact(text);
             }
             catch (RegexMatchTimeoutException) when (attempt < RedactionAttempts)
             {
@@ -61,6 +68,71 @@ public sealed class OutputHygiene(TextScreen screen)
 
     /// <summary>True when a key's name says its value is a secret. <c>secretName</c> and <c>token_type</c> name things; they are not secrets.</summary>
     public static bool IsSecretKey(string key) => SecretKeyNames.IsSecretKey(key);
+
+    /// <summary>
+    /// True when redacting <paramref name="element"/> would change nothing: no string in it matches a secret pattern and
+    /// no secret-named key holds a value. Every string is unescaped and checked in one run of the patterns, joined by
+    /// line breaks (which no pattern can match across, and which look to a pattern like the ends of a value), instead
+    /// of building, redacting and re-serializing a tree. Patterns anchored with ^ or $ would see the joined text
+    /// differently, and so would a negative lookaround that can match a line break: with any of those this answers false
+    /// and the tree is redacted value by value as before (see <see cref="JoinedText"/>).
+    /// </summary>
+    /// <param name="holdsUntrusted">Set when some object in it is marked <c>"trust": "untrusted"</c>.</param>
+    public bool IsClean(JsonElement element, out bool holdsUntrusted)
+    {
+        holdsUntrusted = false;
+        if (!_canCheckJoined)
+        {
+            return false;
+        }
+        var strings = new StringBuilder();
+        if (!CollectStrings(element, strings, ref holdsUntrusted))
+        {
+            return false;
+        }
+        var joined = strings.ToString();
+        return ReferenceEquals(Redact(joined), joined);
+    }
+
+    private static bool CollectStrings(JsonElement element, StringBuilder strings, ref bool holdsUntrusted)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var value = property.Value;
+                    if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null) &&
+                        IsSecretKey(property.Name) && value.ToString().Length > 0)
+                    {
+                        return false;
+                    }
+                    if (value.ValueKind == JsonValueKind.String && property.NameEquals("trust") && value.ValueEquals(UntrustedText.Marker))
+                    {
+                        holdsUntrusted = true;
+                    }
+                    if (!CollectStrings(value, strings, ref holdsUntrusted))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!CollectStrings(item, strings, ref holdsUntrusted))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case JsonValueKind.String:
+                strings.Append(element.GetString()).Append('\n');
+                return true;
+            default:
+                return true;
+        }
+    }
 
     /// <summary>Redacts a JSON tree in place and returns it: every string value, and every value under a secret-named key.</summary>
     public JsonNode? RedactTree(JsonNode? node)

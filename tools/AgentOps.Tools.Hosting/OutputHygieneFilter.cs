@@ -36,7 +36,13 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
     {
         string? mirrorOf = null;
         string? redactedMirror = null;
-        if (result.StructuredContent is { } structured)
+        if (result.StructuredContent is { } clean && hygiene.IsClean(clean, out var holdsUntrusted))
+        {
+            // Nothing to redact: the result leaves as the tool built it, with no tree built and written again.
+            MarkUntrusted(result, holdsUntrusted);
+            mirrorOf = redactedMirror = clean.GetRawText();
+        }
+        else if (result.StructuredContent is { } structured)
         {
             mirrorOf = structured.GetRawText();
             var tree = JsonNode.Parse(mirrorOf);
@@ -46,11 +52,7 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
                 result.StructuredContent = JsonSerializer.SerializeToElement(tree, JsonNodeJson.Default.JsonNode);
                 redactedMirror = tree.ToJsonString();
             }
-            if (HoldsUntrusted(tree))
-            {
-                result.Meta ??= [];
-                result.Meta[TrustMetaKey] = UntrustedText.Marker;
-            }
+            MarkUntrusted(result, HoldsUntrusted(tree));
         }
         foreach (var text in result.Content.OfType<TextContentBlock>())
         {
@@ -61,6 +63,15 @@ internal sealed class OutputHygieneFilter(OutputHygiene hygiene)
                 : RedactText(text.Text);
         }
         return result;
+    }
+
+    private static void MarkUntrusted(CallToolResult result, bool holdsUntrusted)
+    {
+        if (holdsUntrusted)
+        {
+            result.Meta ??= [];
+            result.Meta[TrustMetaKey] = UntrustedText.Marker;
+        }
     }
 
     // The SDK mirrors structured content into a JSON text block; key-based redaction must reach that copy too.

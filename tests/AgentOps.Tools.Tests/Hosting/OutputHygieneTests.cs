@@ -96,7 +96,7 @@ public sealed class OutputHygieneTests
             new System.Text.RegularExpressions.Regex("^(a+)+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1)),
             "a pathological pattern");
         var policy = AgentOps.Guardrails.Policy.GuardrailPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")) with { SecretPatterns = [slow] };
-        var sut = new OutputHygiene(new AgentOps.Guardrails.TextScreen(policy));
+        var sut = new OutputHygiene(policy);
 
         var ex = Assert.Throws<OutputWithheldException>(() => sut.Redact(new string('a', 40) + "!"));
 
