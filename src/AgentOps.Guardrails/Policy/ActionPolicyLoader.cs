@@ -35,13 +35,12 @@ public static class ActionPolicyLoader
         }
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         JsonNode? json;
+        using var reader = File.OpenText(file);
+        var parser = new Parser(reader);
         try
         {
             var yaml = new YamlStream();
-            using (var reader = File.OpenText(file))
-            {
-                yaml.Load(reader);
-            }
+            yaml.Load(parser);
             if (yaml.Documents.Count == 0)
             {
                 throw new PolicyLoadException(file, 1, "", "the file is empty");
@@ -51,6 +50,12 @@ public static class ActionPolicyLoader
         catch (YamlException ex)
         {
             throw new PolicyLoadException(file, (int)ex.Start.Line, "", $"not valid YAML: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a position: the last event it read is the place.
+            var line = parser.Current is { } last ? (int)last.End.Line : 1;
+            throw new PolicyLoadException(file, line, "", $"not valid YAML near line {line}: {ex.Message}", ex);
         }
         Validate(file, schemaFile, json, lines);
         return new ActionPolicyReader(file, lines, agents).Read((JsonObject)json!);
@@ -109,7 +114,10 @@ public static class ActionPolicyLoader
                 foreach (var (key, value) in map.Children)
                 {
                     var name = (key as YamlScalarNode)?.Value ?? throw new PolicyLoadException("", (int)key.Start.Line, pointer, "a key must be text");
-                    obj[name] = ToJson(value, pointer + "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal), lines);
+                    var child = pointer + "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+                    obj[name] = ToJson(value, child, lines);
+                    // A field is where its key is written, even when its value starts on the next line.
+                    lines[child] = (int)key.Start.Line;
                 }
                 return obj;
             case YamlSequenceNode sequence:

@@ -127,13 +127,15 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
     private static string? Text(JsonObject json, string key) =>
         json[key] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 
-    private static int? Integer(JsonNode? node) => node is JsonValue value
-        ? value.TryGetValue<int>(out var n) ? n
-        : value.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
-        : null;
+    private static int? Integer(JsonNode? node) =>
+        Number(node) is { } number && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue ? (int)number : null;
 
+    // Numbers come as JSON numbers of any CLR type (a parsed document, a decimal or an int set in code) or as text.
     private static decimal? Number(JsonNode? node) => node is JsonValue value
-        ? value.TryGetValue<decimal>(out var n) ? n
+        ? value.TryGetValue<decimal>(out var d) ? d
+        : value.TryGetValue<long>(out var l) ? l
+        : value.TryGetValue<int>(out var i) ? i
+        : value.TryGetValue<double>(out var f) && double.IsFinite(f) ? (decimal)f
         : value.TryGetValue<string>(out var s) && decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
         : null;
 }
