@@ -149,7 +149,7 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var journal = new RollbackJournal();
         var pipeline = new GuardrailPipeline(
             new InputValidationLayer(policy, screen),
-            new ActionScopeLayer(policy.Limits, new AgentRateLimiter(time)),
+            new ActionScopeLayer(new ActionPolicyEvaluator(ActionPolicyLoader.Load(paths.Guardrails, agents), policy.Limits, time)),
             new ApprovalGateLayer(new SqliteApprovalStore(database), approvalPolicy, time),
             new RollbackLayer(journal),
             new AuditLayer(audit));
