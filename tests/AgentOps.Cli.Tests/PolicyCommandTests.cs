@@ -144,6 +144,32 @@ public sealed class PolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Chat_DuringAFreeze_RunDeniesTheFirstWriteStepAsPolicyTestSaysItWould()
+    {
+        var guardrails = CopyGuardrails(("freezes: []", "freezes:\n  - id: standing-freeze\n    from: 2000-01-01\n    to: 2100-01-01\n    reason: test freeze"));
+        var sut = new CliProcess(_data.Path, new Dictionary<string, string> { ["AgentOps__Guardrails__Directory"] = guardrails });
+        var request = Request(new JsonObject
+        {
+            ["agent"] = "infra-provisioner",
+            ["server"] = "git",
+            ["tool"] = "branch_create",
+            ["scope"] = "git:branch_create:repo/platform-gitops/branch/agentops/payments/payments-api-db",
+            ["arguments"] = new JsonObject { ["repo"] = "platform-gitops", ["branch"] = "agentops/payments/payments-api-db", ["base"] = "main" },
+        });
+
+        var offline = await sut.RunAsync("policy", "test", "--request", request, "--json");
+        var run = await sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--dry-run");
+
+        Assert.True(offline.ExitCode == 3, offline.ToString());
+        var decision = offline.Json["decisions"]![0]!;
+        Assert.Equal("policy.freeze", decision["rule"]!.GetValue<string>());
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("validate_claim         L1.input:allow  L2.scope:allow", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("create_branch          L1.input:allow  L2.scope:deny", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"policy.freeze: {decision["reason"]!.GetValue<string>()} (rule policy.freeze, {decision["source"]!.GetValue<string>()})", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PolicyTest_MissingRequestFile_Exits2()
     {
         var result = await _sut.RunAsync("policy", "test", "--request", Path.Combine(_work.Path, "nope.json"), "--json");
