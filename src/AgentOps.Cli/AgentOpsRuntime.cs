@@ -163,6 +163,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         return new AgentOpsRuntime(paths, audit, runs, forge, agents, workflow, approver, rollback, gateway, repository, database, keys, brokerOptions, ledger, revocations)
         {
             CheckpointInterval = checkpointInterval,
+            ApprovalPolicy = approvalPolicy,
+            Time = time,
         };
     }
 
@@ -190,6 +192,11 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             ledger);
         return new ThirdPartyToolGateway(ownServers, thirdParty, verifier, audit, screen, NullLoggerFactory.Instance);
     }
+
+    /// <summary>L3 rules from <c>guardrails/approvals.yaml</c> and CODEOWNERS, also applied to forge reviews.</summary>
+    public ApprovalPolicy ApprovalPolicy { get; private init; } = ApprovalPolicy.Default;
+
+    public TimeProvider Time { get; private init; } = TimeProvider.System;
 
     /// <summary>Every how many audit records a signed checkpoint falls due (<c>AgentOps:Audit:Checkpoints:Interval</c>).</summary>
     public int CheckpointInterval { get; private init; } = new AuditCheckpointOptions().Interval;

@@ -68,6 +68,33 @@ public sealed class LocalForge(string forgeRoot, IPullRequestStore store, TimePr
         return repo.Diff.Compare<Patch>(mergeBase.Tree, headCommit.Tree).Content;
     }
 
+    /// <summary>
+    /// The source tip a review would approve now, and the paths the pull request changes against its merge base (both
+    /// sides of a rename): what CODEOWNERS ownership of the change is judged on.
+    /// </summary>
+    public async Task<ReviewedChange> ChangeAsync(string repository, long number, CancellationToken cancellationToken = default)
+    {
+        var pr = await RequireAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        using var repo = new Repository(RepositoryPath(repository));
+        var head = repo.Branches[pr.SourceBranch]?.Tip;
+        var target = repo.Branches[pr.TargetBranch]?.Tip;
+        if (head is null || target is null)
+        {
+            throw new ForgeRuleException("forge.pull-request.branch-missing", $"Pull request #{number}: its branches no longer exist.");
+        }
+        var mergeBase = repo.ObjectDatabase.FindMergeBase(target, head) ?? target;
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var change in repo.Diff.Compare<TreeChanges>(mergeBase.Tree, head.Tree))
+        {
+            paths.Add(change.Path);
+            if (change.OldPath is { Length: > 0 } old)
+            {
+                paths.Add(old);
+            }
+        }
+        return new ReviewedChange(head.Sha, paths.ToArray());
+    }
+
     public async Task<PullRequestRecord> ApproveAsync(string repository, long number, string reviewer, CancellationToken cancellationToken = default)
     {
         var pr = await RequireOpenAsync(repository, number, cancellationToken).ConfigureAwait(false);

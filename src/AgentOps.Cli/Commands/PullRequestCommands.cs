@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentOps.Core;
 using AgentOps.GitOps;
+using AgentOps.Guardrails.Approvals;
 
 namespace AgentOps.Cli.Commands;
 
@@ -65,7 +66,11 @@ internal static class PullRequestCommands
         approve.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var pr = await AuditedAsync(runtime, context.Actor(parse), "forge/approve", Repo(parse, repo, runtime), parse.GetValue(number),
-                () => runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct), ct).ConfigureAwait(false);
+                async () =>
+                {
+                    await EnsureOwnerAsync(runtime, Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+                    return await runtime.Forge.ApproveAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
             await runtime.Audit.AppendAsync(new AuditEntry(pr.RunId ?? "-", context.Actor(parse), [], "forge/approve",
                 $"{pr.Repository}#{pr.Number}", [new LayerDecision("forge", Verdict.Allow, "forge.review.approved", "approved")], "approved"), ct).ConfigureAwait(false);
             reply.Data(new { number = pr.Number, approvedBy = context.Actor(parse) });
@@ -77,7 +82,11 @@ internal static class PullRequestCommands
         merge.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
         {
             var pr = await AuditedAsync(runtime, context.Actor(parse), "forge/merge", Repo(parse, repo, runtime), parse.GetValue(number),
-                () => runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct), ct).ConfigureAwait(false);
+                async () =>
+                {
+                    await EnsureQuorumAsync(runtime, Repo(parse, repo, runtime), parse.GetValue(number), ct).ConfigureAwait(false);
+                    return await runtime.Forge.MergeAsync(Repo(parse, repo, runtime), parse.GetValue(number), context.Actor(parse), ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
             // The run that opened it is done once a human merged its change.
             if (pr.RunId is { } runId && await runtime.Runs.GetAsync(runId, ct).ConfigureAwait(false) is { Status: RunStatus.AwaitingReview } run)
             {
@@ -117,6 +126,46 @@ internal static class PullRequestCommands
             await runtime.Audit.AppendAsync(new AuditEntry(pr?.RunId ?? "-", actor, [], action, $"{repository}#{number}",
                 [new LayerDecision("forge", Verdict.Deny, ex.Rule, ex.Message)], "refused"), cancellationToken).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    // L3 on the forge: the reviewer must own a path the pull request changes (CODEOWNERS in guardrails/, last match
+    // wins). The forge itself still refuses requesters, authors and agents with its own rules.
+    private static async Task EnsureOwnerAsync(AgentOpsRuntime runtime, string repository, long number, string reviewer, CancellationToken cancellationToken)
+    {
+        var pr = await runtime.Forge.GetAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        if (pr is null || pr.State != PullRequestState.Open || PrincipalName.IsAgent(reviewer) || PrincipalName.Same(reviewer, pr.Requester))
+        {
+            return;
+        }
+        var change = await runtime.Forge.ChangeAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        if (ApprovalQuorum.Refusal(runtime.ApprovalPolicy, pr.Requester, reviewer, change.Paths) is { Rule: "approval.not-owner" } refusal)
+        {
+            throw new ForgeRuleException("forge.review.not-owner", refusal.Reason);
+        }
+    }
+
+    // L3 on the forge: a merge needs the quorum of approvals.yaml over approvals of the tip it merges, fresh, by owners
+    // covering every owned path; production paths need the production N. No approval at all is left to the forge's
+    // own rule (forge.review.approval-required).
+    private static async Task EnsureQuorumAsync(AgentOpsRuntime runtime, string repository, long number, CancellationToken cancellationToken)
+    {
+        var pr = await runtime.Forge.GetAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        var approvals = await runtime.Forge.ApprovalsAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        if (pr is null || pr.State != PullRequestState.Open || approvals.Count == 0)
+        {
+            return;
+        }
+        var change = await runtime.Forge.ChangeAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        var policy = runtime.ApprovalPolicy;
+        var production = policy.Production.AffectsPaths(change.Paths) is not null;
+        var asRunApprovals = approvals
+            .Where(a => a.HeadSha is not null)
+            .Select(a => new RunApproval(pr.RunId ?? "-", a.HeadSha!, a.Approver, a.ApprovedAt));
+        var quorum = ApprovalQuorum.Evaluate(policy, pr.Requester, change.HeadSha, change.Paths, production, asRunApprovals, runtime.Time.GetUtcNow());
+        if (!quorum.Met)
+        {
+            throw new ForgeRuleException("forge.review.quorum", $"Pull request #{number} is not approved enough to merge: {quorum.Describe()}.");
         }
     }
 

@@ -44,7 +44,14 @@ public sealed class ProductionRule(IReadOnlyList<string> namespaces, IReadOnlyLi
                 }
             }
         }
-        foreach (var path in touchedPaths)
+        return AffectsPaths(touchedPaths);
+    }
+
+    /// <summary>Why changing <paramref name="paths"/> affects production, or null when none is a production path.</summary>
+    public string? AffectsPaths(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        foreach (var path in paths)
         {
             for (var i = 0; i < _paths.Length; i++)
             {
