@@ -50,6 +50,8 @@ public sealed class SlidingLogRateLimiter(int permits, TimeSpan window, TimeProv
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        // As the library's limiters do: a request larger than the whole budget can never succeed, so it is a caller's error.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, permits);
         lock (_gate)
         {
             Expire();

@@ -5,9 +5,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace AgentOps.Guardrails.Policy;
 
-/// <summary>One request of a <c>policy test</c> run and what L2 decided about it.</summary>
-public sealed record PolicyTestResult(ActionRequest Request, DateTimeOffset Time, PolicyDecision Decision);
-
 /// <summary>
 /// <c>agentops policy test</c> without the command line: evaluates requests offline, in the manner of
 /// <c>opa eval</c>, with the same <see cref="ActionPolicyEvaluator"/> the live pipeline uses. A file holds one request
