@@ -13,6 +13,9 @@ public sealed class AgentRateLimiter(TimeProvider timeProvider)
     private readonly Dictionary<(string Key, int Permits, TimeSpan Window), RateLimiter> _limiters = [];
     private readonly Lock _gate = new();
 
+    /// <summary>The clock the windows are timed by.</summary>
+    public TimeProvider TimeProvider => timeProvider;
+
     /// <summary>The AIAgent spec's <c>rateLimits.toolCallsPerMinute</c>: spends one call when within it.</summary>
     public bool TryAcquire(AgentSpec agent)
     {
