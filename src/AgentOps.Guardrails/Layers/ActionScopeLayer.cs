@@ -13,7 +13,7 @@ public sealed class ActionScopeLayer(ActionPolicyEvaluator evaluator) : IGuardra
 {
     /// <summary>The AIAgent spec and resource limits alone, with no <c>scope.yaml</c> rules.</summary>
     public ActionScopeLayer(ResourceLimits limits, AgentRateLimiter rateLimiter)
-        : this(new ActionPolicyEvaluator(ActionPolicy.Empty, limits, rateLimiter, 
+        : this(new ActionPolicyEvaluator(ActionPolicy.Empty, limits, rateLimiter,
             new BlastRadiusLedger((rateLimiter ?? throw new ArgumentNullException(nameof(rateLimiter))).TimeProvider), rateLimiter.TimeProvider))
     {
     }
