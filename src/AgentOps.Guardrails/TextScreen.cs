@@ -29,7 +29,10 @@ public sealed partial class TextScreen(GuardrailPolicy policy)
     {
         foreach (var rule in policy.SecretPatterns)
         {
-            text = rule.Pattern.Replace(text, $"[REDACTED:{rule.Id}]");
+            if (!rule.CannotMatch(text))
+            {
+                text = rule.Pattern.Replace(text, $"[REDACTED:{rule.Id}]");
+            }
         }
         return text;
     }
@@ -43,6 +46,10 @@ public sealed partial class TextScreen(GuardrailPolicy policy)
     {
         foreach (var rule in rules)
         {
+            if (rule.CannotMatch(text))
+            {
+                continue;
+            }
             for (var attempt = 1; ; attempt++)
             {
                 try

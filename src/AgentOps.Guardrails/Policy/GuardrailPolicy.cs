@@ -53,7 +53,7 @@ public sealed record GuardrailPolicy(
             {
                 // A timeout bounds the cost of hostile input against a careless pattern.
                 var (weight, channelWeights) = weighted ? Weights(file, id, item) : (1.0, null);
-                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id, weight, channelWeights));
+                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id, weight, channelWeights, RequiredLiterals(file, id, pattern, item)));
             }
             catch (ArgumentException ex)
             {
@@ -131,6 +131,34 @@ public sealed record GuardrailPolicy(
             && value >= 0 && value <= 100
             ? value
             : throw new InvalidDataException($"{file}:{node.Start.Line}: {field} must be a number from 0 to 100.");
+
+    // A literal the regex does not even spell out cannot be one every match contains: a typo here would skip the
+    // pattern on text it should catch, so it fails the load instead.
+    private static List<string>? RequiredLiterals(string file, string id, string pattern, YamlMappingNode item)
+    {
+        if (!item.Children.TryGetValue(new YamlScalarNode("requires"), out var node))
+        {
+            return null;
+        }
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: pattern '{id}' requires must be a non-empty list of literals.");
+        }
+        var literals = new List<string>();
+        foreach (var entry in list.Children)
+        {
+            if (entry is not YamlScalarNode { Value: { Length: > 0 } literal })
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: pattern '{id}' requires holds an empty or non-text entry.");
+            }
+            if (!pattern.Contains(literal, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: pattern '{id}' requires '{literal}', which its regex does not contain.");
+            }
+            literals.Add(literal);
+        }
+        return literals;
+    }
 
     // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
     // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run
