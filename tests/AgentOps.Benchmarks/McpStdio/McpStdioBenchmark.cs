@@ -175,10 +175,14 @@ internal static class McpStdioBenchmark
         Console.WriteLine();
         foreach (var server in servers[..^1].Where(s => s.RoundTrip.Count > 0 && s.ColdStart.Count > 0 && go.RoundTrip.Count > 0 && go.ColdStart.Count > 0))
         {
-            var p50 = server.RoundTrip.Median / go.RoundTrip.Median;
+            // The target is on the tools/call round trip. Minting the single-use token is the client's work before the
+            // call (the Go server takes none), so it is reported beside it rather than hidden in either number.
+            var call = server.CallOnly.Median / go.CallOnly.Median;
+            var withMinting = server.RoundTrip.Median / go.RoundTrip.Median;
             var cold = server.ColdStart.Median / go.ColdStart.Median;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{server.Label}: p50 {p50:0.00}x the Go server's (target <= 1.00: {(p50 <= 1 ? "met" : "missed")}), cold start {cold:0.00}x (target <= 2.00: {(cold <= 2 ? "met" : "missed")})"));
+                $"{server.Label}: tools/call p50 {call:0.00}x the Go server's (target <= 1.00: {(call <= 1 ? "met" : "missed")}; " +
+                $"{withMinting:0.00}x counting the client's minting of our token), cold start {cold:0.00}x (target <= 2.00: {(cold <= 2 ? "met" : "missed")})"));
         }
         Console.WriteLine();
         foreach (var server in servers)
