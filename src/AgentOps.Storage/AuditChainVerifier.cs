@@ -39,7 +39,7 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
         }
 
         var linked = string.Equals(record.PrevHash, _lastHash, StringComparison.Ordinal);
-        var unchanged = string.Equals(AuditRecordJson.ComputeHash(record), record.Hash, StringComparison.Ordinal);
+        var unchanged = AuditRecordJson.HashMatches(record);
         var predecessor = _lastSequence == 0 ? "the genesis value" : $"the hash of record {_lastSequence}";
         if (!unchanged && !linked)
         {

@@ -55,7 +55,7 @@ public sealed partial class SqliteAuditLog
                         throw new AuditCheckpointException(expected, $"Refusing to sign a checkpoint: record {expected} is missing.");
                     }
                     if (!string.Equals(record.PrevHash, previousHash, StringComparison.Ordinal) ||
-                        !string.Equals(AuditRecordJson.ComputeHash(record), record.Hash, StringComparison.Ordinal))
+                        !AuditRecordJson.HashMatches(record))
                     {
                         throw new AuditCheckpointException(record.Sequence,
                             $"Refusing to sign a checkpoint: record {record.Sequence} was changed or does not continue the chain from the last signed checkpoint; run 'agentops audit verify'.");

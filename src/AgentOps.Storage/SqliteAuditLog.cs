@@ -34,6 +34,81 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         return record;
     }
 
+    /// <summary>
+    /// Appends <paramref name="entries"/> in order in one transaction (one fsync): the chain runs from record to record
+    /// exactly as if each had been appended alone, and either all are committed or none. Returns their records in the
+    /// same order. With checkpointing configured, a checkpoint is signed at every multiple of the interval the batch
+    /// reached, after the commit; as with <see cref="AppendAsync"/>, a refusal to sign throws
+    /// <see cref="AuditCheckpointException"/> although the records were written.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+        }
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+        var records = await AppendBatchCoreAsync(entries, cancellationToken).ConfigureAwait(false);
+        if (checkpointing is not null && CrossesMultiple(records[0].Sequence, records[^1].Sequence, checkpointing.Interval))
+        {
+            await SignCheckpointsAsync(checkpointing, atHead: false, cancellationToken).ConfigureAwait(false);
+        }
+        return records;
+    }
+
+    /// <summary>Whether some multiple of <paramref name="interval"/> lies in [<paramref name="first"/>, <paramref name="last"/>].</summary>
+    internal static bool CrossesMultiple(long first, long last, int interval) => last / interval > (first - 1) / interval;
+
+    private async Task<AuditRecord[]> AppendBatchCoreAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var records = new AuditRecord[entries.Count];
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginImmediateTransaction();
+            await using (transaction.ConfigureAwait(false))
+            {
+                var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                using var command = AuditLogRows.CreateInsert(connection, transaction);
+                var time = timeProvider.GetUtcNow().ToUniversalTime();
+                var previous = head;
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    var record = Chain(entries[i], previous.Sequence + 1, time, previous.Hash);
+                    AuditLogRows.SetValues(command, record);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    records[i] = record;
+                    previous = new AuditCheckpoint(record.Sequence, record.Hash);
+                }
+                // Nothing is returned, so nobody is told a record exists, until the commit has returned.
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return records;
+    }
+
+    private static AuditRecord Chain(AuditEntry entry, long sequence, DateTimeOffset time, string prevHash)
+    {
+        var unhashed = new AuditRecord(
+            Sequence: sequence,
+            Time: time,
+            RunId: entry.RunId,
+            Actor: entry.Actor,
+            DelegationChain: entry.DelegationChain.Count == 0 ? [entry.Actor] : entry.DelegationChain.ToArray(),
+            Action: entry.Action,
+            ArgumentDigest: entry.ArgumentDigest,
+            Decisions: entry.Decisions.ToArray(),
+            Outcome: entry.Outcome,
+            ResultDigest: entry.ResultDigest,
+            PrevHash: prevHash,
+            Hash: string.Empty);
+        return unhashed with { Hash = AuditRecordJson.ComputeHash(unhashed) };
+    }
+
     private async Task<AuditRecord> AppendCoreAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -45,20 +120,7 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
             await using (transaction.ConfigureAwait(false))
             {
                 var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                var unhashed = new AuditRecord(
-                    Sequence: head.Sequence + 1,
-                    Time: timeProvider.GetUtcNow().ToUniversalTime(),
-                    RunId: entry.RunId,
-                    Actor: entry.Actor,
-                    DelegationChain: entry.DelegationChain.Count == 0 ? [entry.Actor] : entry.DelegationChain.ToArray(),
-                    Action: entry.Action,
-                    ArgumentDigest: entry.ArgumentDigest,
-                    Decisions: entry.Decisions.ToArray(),
-                    Outcome: entry.Outcome,
-                    ResultDigest: entry.ResultDigest,
-                    PrevHash: head.Hash,
-                    Hash: string.Empty);
-                var record = unhashed with { Hash = AuditRecordJson.ComputeHash(unhashed) };
+                var record = Chain(entry, head.Sequence + 1, timeProvider.GetUtcNow().ToUniversalTime(), head.Hash);
 
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;

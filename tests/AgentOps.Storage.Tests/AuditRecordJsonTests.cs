@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AgentOps.Core;
+
+namespace AgentOps.Storage.Tests;
+
+/// <summary>
+/// The direct canonical writer and the one-pass column parsers are shortcuts: they must give exactly what the
+/// JsonNode definitions (<see cref="AuditRecordJson.ToJson"/> through <see cref="CanonicalJson"/>) give.
+/// </summary>
+public sealed class AuditRecordJsonTests
+{
+    public static TheoryData<string> AwkwardStrings => new()
+    {
+        "plain",
+        "",
+        "quote \" backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007",
+        "<script>&amp;'single'</script>",
+        "ünïcödé — “quotes” 日本語 emoji 😀",
+        "line separator \u2028 paragraph \u2029 bom \uFEFF",
+        new string('x', 3000),
+    };
+
+    [Theory]
+    [MemberData(nameof(AwkwardStrings))]
+    public void CanonicalBytes_AnyStrings_AreTheBytesOfTheJsonNodeDefinition(string text)
+    {
+        foreach (var record in Records(text))
+        {
+            foreach (var includeHash in new[] { false, true })
+            {
+                var reference = CanonicalJson.Serialize(AuditRecordJson.ToJson(record, includeHash));
+                Assert.Equal(reference, Encoding.UTF8.GetString(AuditRecordJson.CanonicalBytes(record, includeHash)));
+            }
+            var referenceHash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+                CanonicalJson.Serialize(AuditRecordJson.ToJson(record, includeHash: false)))));
+            Assert.Equal(referenceHash, AuditRecordJson.ComputeHash(record));
+            Assert.True(AuditRecordJson.HashMatches(record with { Hash = referenceHash }));
+            Assert.False(AuditRecordJson.HashMatches(record with { Hash = referenceHash.ToUpperInvariant() }));
+            Assert.False(AuditRecordJson.HashMatches(record with { Hash = referenceHash[..^1] }));
+            Assert.False(AuditRecordJson.HashMatches(record with { Hash = referenceHash[..^1] + (referenceHash[^1] == '0' ? '1' : '0') }));
+            Assert.Equal(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(AuditRecordJson.ToJson(record, includeHash: true))), AuditRecordJson.LeafBytes(record));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardStrings))]
+    public void ParseColumns_WhatSerializeWrote_RoundTrips(string text)
+    {
+        IReadOnlyList<LayerDecision> decisions = [new("L1", Verdict.Allow, text, "r"), new(text, Verdict.Pause, "p", text), new("L3", Verdict.Deny, "d", "")];
+        IReadOnlyList<string> chain = [text, "agent", text];
+
+        Assert.Equal(decisions, AuditRecordJson.ParseDecisions(AuditRecordJson.SerializeDecisions(decisions)));
+        Assert.Equal(chain, AuditRecordJson.ParseDelegationChain(AuditRecordJson.SerializeDelegationChain(chain)));
+    }
+
+    [Theory]
+    [InlineData("""[ { "verdict" : "Allow", "layer":"L1", "rule":"r", "reason":"x" } ]""")] // spacing and member order
+    [InlineData("""[{"l\u0061yer":"L1","verdict":"\u0041llow","rule":"r","reason":"x"}]""")] // escapes
+    [InlineData("""[{"layer":"L1","verdict":"Allow","rule":"r","reason":"x","extra":[1,{"a":2}]}]""")] // an unknown member, ignored as before
+    public void ParseDecisions_EquivalentSpellings_GiveTheSameDecision(string json) =>
+        Assert.Equal([new LayerDecision("L1", Verdict.Allow, "r", "x")], AuditRecordJson.ParseDecisions(json));
+
+    [Theory]
+    [InlineData("nothing to see", typeof(JsonException))]
+    [InlineData("""{"layer":"L1"}""", typeof(JsonException))]
+    [InlineData("""[{"layer":"L1","verdict":"allow","rule":"r","reason":"x"}]""", typeof(JsonException))]
+    [InlineData("""[{"layer":"L1","verdict":"1","rule":"r","reason":"x"}]""", typeof(JsonException))]
+    [InlineData("""[{"layer":"L1","verdict":"Allow","rule":"r"}]""", typeof(JsonException))]
+    [InlineData("""[{"layer":1,"verdict":"Allow","rule":"r","reason":"x"}]""", typeof(InvalidOperationException))]
+    [InlineData("""[{"layer":"L1","verdict":"Allow","rule":"r","reason":"x"}] trailing""", typeof(JsonException))]
+    [InlineData("""[{"layer":"L1","verdict":"Allow","rule":"r","reason":"x"},]""", typeof(JsonException))]
+    public void ParseDecisions_Unreadable_ThrowsAsTheJsonNodeParserDoes(string json, Type expected) =>
+        Assert.IsAssignableFrom(expected, Record.Exception(() => AuditRecordJson.ParseDecisions(json)));
+
+    [Theory]
+    [InlineData("""["a", null]""")]
+    [InlineData("""["a", 1]""")]
+    [InlineData("""{"a":"b"}""")]
+    [InlineData("not json")]
+    public void ParseDelegationChain_Unreadable_Throws(string json) =>
+        Assert.NotNull(Record.Exception(() => AuditRecordJson.ParseDelegationChain(json)));
+
+    private static IEnumerable<AuditRecord> Records(string text)
+    {
+        var baseRecord = new AuditRecord(
+            Sequence: 42,
+            Time: new DateTimeOffset(2025, 3, 1, 9, 30, 0, 123, TimeSpan.FromHours(2)).AddTicks(4567),
+            RunId: text,
+            Actor: "agent:" + text,
+            DelegationChain: ["user:alice", text],
+            Action: "git.files_write",
+            ArgumentDigest: "sha256:" + text,
+            Decisions: [new LayerDecision("L1.input", Verdict.Allow, text, "reason " + text), new LayerDecision("L3", Verdict.Pause, "r", text)],
+            Outcome: "executed",
+            ResultDigest: null,
+            PrevHash: "sha256:" + new string('a', 64),
+            Hash: "sha256:" + new string('b', 64));
+        yield return baseRecord;
+        yield return baseRecord with { ResultDigest = text, Sequence = long.MaxValue, DelegationChain = [], Decisions = [] };
+        yield return baseRecord with { Decisions = [new LayerDecision(text, (Verdict)7, text, text)], Sequence = -1 };
+    }
+}
