@@ -7,7 +7,14 @@ namespace AgentOps.GitOps;
 /// so a tool server can be restarted between steps and pick up where the plan left off. When the forge repository
 /// was cloned from a remote, <paramref name="upstream"/> carries pushes and branch deletions on to it.
 /// </summary>
-public sealed partial class GitWorkspace(string workspacesRoot, LocalForge forge, PathAllowList allowList, ForgeUpstream? upstream = null)
+/// <param name="secretRule">
+/// Names the secret pattern a line of text matches, or null when it matches none (the Git tool server wires it to
+/// <c>guardrails/secrets.yaml</c>, allow-list included). When given, <see cref="Push"/> scans what it would send first
+/// and refuses a push that carries a secret (<see cref="PushSecretRule"/>). A function, so that GitOps does not depend
+/// on the guardrails.
+/// </param>
+public sealed partial class GitWorkspace(
+    string workspacesRoot, LocalForge forge, PathAllowList allowList, ForgeUpstream? upstream = null, Func<string, string?>? secretRule = null)
 {
     public string PathFor(string repository, string branch)
     {
@@ -100,11 +107,23 @@ public sealed partial class GitWorkspace(string workspacesRoot, LocalForge forge
         return commit.Sha;
     }
 
-    public string Push(string repository, string branch)
+    /// <summary>
+    /// Pushes the branch to the forge (and on to the upstream remote, if any). With a secret matcher, every line the
+    /// push would add is scanned first (see <see cref="SecretsToPush"/>): if any holds a secret, nothing is pushed and
+    /// this throws <see cref="ForgeRuleException"/> <see cref="PushSecretRule"/>, naming file, line and rule but never
+    /// the value. <paramref name="onSecretsFound"/> is told the findings first, e.g. to audit the refusal.
+    /// </summary>
+    public string Push(string repository, string branch, Action<IReadOnlyList<SecretFinding>>? onSecretsFound = null)
     {
         var root = RequireClone(repository, branch);
         using var repo = new Repository(root);
         var local = repo.Branches[branch] ?? throw new ForgeRuleException("git.branch.missing", $"Branch '{branch}' does not exist in the workspace.");
+        var findings = FindSecretsToPush(repository, repo, local.Tip);
+        if (findings.Count > 0)
+        {
+            onSecretsFound?.Invoke(findings);
+            throw SecretRefusal(branch, findings);
+        }
         repo.Network.Push(repo.Network.Remotes["origin"], $"refs/heads/{branch}:refs/heads/{branch}", new PushOptions
         {
             // libgit2 reports a refused ref through this callback rather than as an exception: make it one.

@@ -22,16 +22,19 @@ public sealed partial class TextScreen(GuardrailPolicy policy)
         return top.Id == s_timeout.Id ? s_timeout : policy.InjectionPatterns.First(p => p.Id == top.Id);
     }
 
+    /// <summary>The first secret pattern with a match in <paramref name="text"/> that its allow-list does not excuse; null when none.</summary>
     public PatternRule? FindSecret(string text) => FirstMatch(policy.SecretPatterns, text);
 
     /// <summary>Replaces every secret-looking value with a marker naming the rule, for logs and replies.</summary>
     public string Redact(string text)
     {
+        // A match on a rule's allow-list (a documentation key, a placeholder) is left as it is. Text with nothing to
+        // redact comes back as the same instance.
         foreach (var rule in policy.SecretPatterns)
         {
             if (!rule.CannotMatch(text))
             {
-                text = rule.Pattern.Replace(text, $"[REDACTED:{rule.Id}]");
+                text = rule.Redact(text, $"[REDACTED:{rule.Id}]");
             }
         }
         return text;
@@ -54,7 +57,8 @@ public sealed partial class TextScreen(GuardrailPolicy policy)
             {
                 try
                 {
-                    if (rule.Pattern.IsMatch(text))
+                    // A match on the rule's allow-list is not a secret; the next match is looked at instead.
+                    if (rule.FindsSecretIn(text))
                     {
                         return rule;
                     }

@@ -44,7 +44,7 @@ public sealed class RobustnessEndToEndTests : IDisposable
     [Fact]
     public async Task Chat_SecretInRequest_RefusedAndNeverStoredOrShown()
     {
-        const string Secret = "AKIAIOSFODNN7EXAMPLE";
+        const string Secret = "AKIA4QX7RM2KT9BW3NPZ";
 
         var result = await _sut.RunAsync("chat", $"postgres for payments-api, small, eu, daily, use key {Secret}", "--json");
 
@@ -62,24 +62,18 @@ public sealed class RobustnessEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task RunsRollback_ByAgentOrAfterMerge_RefusedAndAudited()
+    public async Task RunsRollback_ByAgent_RefusedAuditedAndNothingUndone()
     {
         var chat = await _sut.RunAsync("chat", ChatEndToEndTests.ReadmeRequest, "--json");
         var runId = chat.Json["runId"]!.GetValue<string>();
 
-        var agent = await _sut.RunAsync("runs", "rollback", runId, "--as", "spiffe://agentops.local/agent/planner", "--json");
+        var agent = await _sut.RunAsync("rollback", runId, "--as", "spiffe://agentops.local/agent/planner", "--json");
+
         Assert.Equal(3, agent.ExitCode);
         Assert.Equal("runs.rollback.no-agent", agent.Json["error"]!["rule"]!.GetValue<string>());
-
-        await _sut.RunAsync("pr", "approve", "1", "--as", "bob@example.com");
-        await _sut.RunAsync("pr", "merge", "1", "--as", "bob@example.com");
-        var merged = await _sut.RunAsync("runs", "rollback", runId, "--as", "bob@example.com", "--json");
-
-        Assert.Equal(3, merged.ExitCode);
-        Assert.Equal("runs.rollback.merged", merged.Json["error"]!["rule"]!.GetValue<string>());
-        Assert.Contains("teams/payments/databases/payments-api-db/claim.yaml", _forge.Files("main").Keys);
-        var refusals = _forge.AuditRows().Where(r => r.Action == "run/rollback" && r.Outcome == "refused").ToList();
-        Assert.Equal(2, refusals.Count);
+        Assert.Equal(["agentops/payments/payments-api-db", "main"], _forge.Branches());
+        var refusal = Assert.Single(_forge.AuditRows(), r => r.Action == "run/rollback");
+        Assert.Equal("refused", refusal.Outcome);
     }
 
     [Fact]

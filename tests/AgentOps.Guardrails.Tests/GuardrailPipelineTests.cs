@@ -32,7 +32,7 @@ public sealed class GuardrailPipelineTests
     public async Task EvaluateAsync_L1Denies_StopsLaterLayersButStillAudits()
     {
         var sut = CreateSut();
-        var arguments = new JsonObject { ["repo"] = TestPolicy.Repo, ["content"] = "AKIAIOSFODNN7EXAMPLE" };
+        var arguments = new JsonObject { ["repo"] = TestPolicy.Repo, ["content"] = "AKIA4QX7RM2KT9BW3NPZ" };
 
         var verdict = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments, step: TestPolicy.Step(compensation: TestPolicy.BranchDelete())));
 

@@ -7,10 +7,10 @@ public sealed class TextScreenTests
 {
     [Theory]
     [InlineData("the current db password is Tr0ub4dor-and-3", "the current db [REDACTED:password-assignment]")]
-    [InlineData("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[REDACTED:aws-secret-access-key]")]
+    [InlineData("aws_secret_access_key=Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR", "[REDACTED:aws-secret-access-key]")]
     [InlineData("GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ0123456789", "GITHUB_TOKEN=[REDACTED:github-token]")]
     [InlineData("curl -H 'Authorization: Bearer abc123def456ghi789jkl0mno' x", "curl -H 'Authorization: [REDACTED:bearer-token]' x")]
-    [InlineData("key AKIAIOSFODNN7EXAMPLE here", "key [REDACTED:aws-access-key] here")]
+    [InlineData("key AKIA4QX7RM2KT9BW3NPZ here", "key [REDACTED:aws-access-key] here")]
     [InlineData("password: hunter2hunter2", "[REDACTED:password-assignment]")]
     [InlineData("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE", "[REDACTED:private-key]\nMHcCAQEE")]
     [InlineData(
@@ -30,7 +30,7 @@ public sealed class TextScreenTests
     {
         var sut = CreateSut();
 
-        var redacted = sut.Redact("first AKIAIOSFODNN7EXAMPLE then ASIAIOSFODNN7EXAMPLE");
+        var redacted = sut.Redact("first AKIA4QX7RM2KT9BW3NPZ then ASIA7HJ2PQ9WX4TR6LMB");
 
         Assert.Equal("first [REDACTED:aws-access-key] then [REDACTED:aws-access-key]", redacted);
     }
@@ -59,14 +59,14 @@ public sealed class TextScreenTests
     {
         var sut = CreateSut();
 
-        Assert.Equal("aws-access-key", sut.FindSecret("AKIAIOSFODNN7EXAMPLE")?.Id);
+        Assert.Equal("aws-access-key", sut.FindSecret("AKIA4QX7RM2KT9BW3NPZ")?.Id);
     }
 
     public static TheoryData<string, string> SecretShapes => new()
     {
         { "the current db password is Tr0ub4dor-and-3", "password-assignment" },
-        { "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws-secret-access-key" },
-        { "AWS secret access key is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws-secret-access-key" },
+        { "aws_secret_access_key=Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR", "aws-secret-access-key" },
+        { "AWS secret access key is Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR", "aws-secret-access-key" },
         { "set db_password=correcthorse on the claim", "password-assignment" },
         { "GITHUB_TOKEN: abcdef123456", "password-assignment" },
         { "my api key is 9f8e7d6c5b4a", "password-assignment" },
@@ -154,7 +154,7 @@ public sealed class TextScreenTests
         var sut = CreateSut();
 
         // Only injection screening normalises; secrets are matched as written, so redaction keeps offsets honest.
-        Assert.Null(sut.FindSecret("AKIAIOSFOD\u200BNN7EXAMPLE"));
+        Assert.Null(sut.FindSecret("AKIA4QX7RM\u200B2KT9BW3NPZ"));
     }
 
     [Fact]

@@ -50,6 +50,13 @@ public sealed class OutputHygiene(GuardrailPolicy policy)
         }
     }
 
+    /// <summary>
+    /// The id of the first secret pattern with a match in <paramref name="text"/> that its allow-list does not excuse,
+    /// or null: for checking what is about to leave through a side door, such as the lines a push adds. A pattern that
+    /// keeps timing out answers <c>pattern-timeout</c>, so a caller that refuses on any answer fails closed.
+    /// </summary>
+    public string? FindSecretRule(string text) => string.IsNullOrEmpty(text) ? null : _screen.FindSecret(text)?.Id;
+
     /// <summary>Runs every pattern once so that the first real result does not pay for compiling them.</summary>
     public void WarmUp()
     {
@@ -75,7 +82,10 @@ public sealed class OutputHygiene(GuardrailPolicy policy)
     /// line breaks (which no pattern can match across, and which look to a pattern like the ends of a value), instead
     /// of building, redacting and re-serializing a tree. Patterns anchored with ^ or $ would see the joined text
     /// differently, and so would a negative lookaround that can match a line break: with any of those this answers false
-    /// and the tree is redacted value by value as before (see <see cref="JoinedText"/>).
+    /// and the tree is redacted value by value as before (see <see cref="JoinedText"/>). A match on a pattern's allow-list
+    /// (a documentation key) is left in place by both paths, so it does not make the result dirty either; a match
+    /// across a line break is never allowed (see <see cref="PatternRule.IsAllowed"/>), so the joined check cannot
+    /// excuse something the value-by-value path would redact.
     /// </summary>
     /// <param name="holdsUntrusted">Set when some object in it is marked <c>"trust": "untrusted"</c>.</param>
     public bool IsClean(JsonElement element, out bool holdsUntrusted)

@@ -53,7 +53,8 @@ public sealed record GuardrailPolicy(
             {
                 // A timeout bounds the cost of hostile input against a careless pattern.
                 var (weight, channelWeights) = weighted ? Weights(file, id, item) : (1.0, null);
-                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id, weight, channelWeights, RequiredLiterals(file, id, pattern, item)));
+                var allow = weighted ? NoAllowList(file, id, item) : AllowList(file, id, item);
+                rules.Add(new PatternRule(id, Compile(pattern), Scalar(item, "description") ?? id, weight, channelWeights, RequiredLiterals(file, id, pattern, item), allow));
             }
             catch (ArgumentException ex)
             {
@@ -159,6 +160,50 @@ public sealed record GuardrailPolicy(
         }
         return literals;
     }
+
+    // allow: regexes for known false positives (gitleaks' allowlist regexes). Each must compile and must not match empty
+    // text: an allow regex that matches anything (".*", "x?") would excuse every match of the pattern, so it fails the
+    // load instead of quietly switching the pattern off.
+    private static List<Regex>? AllowList(string file, string id, YamlMappingNode item)
+    {
+        if (!item.Children.TryGetValue(new YamlScalarNode("allow"), out var node))
+        {
+            return null;
+        }
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: pattern '{id}' allow must be a non-empty list of regexes.");
+        }
+        var allow = new List<Regex>();
+        foreach (var entry in list.Children)
+        {
+            if (entry is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: pattern '{id}' allow holds an empty or non-text entry.");
+            }
+            Regex regex;
+            try
+            {
+                regex = Compile(text);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: pattern '{id}' allow: '{text}' is not a valid regex: {ex.Message}", ex);
+            }
+            if (regex.IsMatch(string.Empty))
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: pattern '{id}' allow: '{text}' matches empty text, so it would excuse every match.");
+            }
+            allow.Add(regex);
+        }
+        return allow;
+    }
+
+    // Injection patterns score text; an allow-list there would be silently ignored, so it is refused.
+    private static List<Regex>? NoAllowList(string file, string id, YamlMappingNode item) =>
+        item.Children.TryGetValue(new YamlScalarNode("allow"), out var node)
+            ? throw new InvalidDataException($"{file}:{node.Start.Line}: pattern '{id}': allow is only for secret patterns.")
+            : null;
 
     // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
     // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run

@@ -13,13 +13,20 @@ namespace AgentOps.Guardrails.Policy;
 /// match, and the regex is not run. A backtracking pattern such as password-assignment cost about 100 µs over half a
 /// kilobyte of ordinary output; this check costs well under one.
 /// </param>
+/// <param name="Allow">
+/// Known false positives, gitleaks-style allow-list regexes (secret patterns only): a match whose text matches one of
+/// them is not a secret (a documentation key such as <c>AKIAIOSFODNN7EXAMPLE</c>, a <c>&lt;password&gt;</c> placeholder),
+/// and the search goes on with the next match. A match that spans a line break is never allowed: allowed values are
+/// single tokens, and this keeps a check over many values joined by line breaks as strict as one per value.
+/// </param>
 public sealed record PatternRule(
     string Id,
     Regex Pattern,
     string Description,
     double Weight = 1.0,
     IReadOnlyDictionary<ScanChannel, double>? ChannelWeights = null,
-    IReadOnlyList<string>? RequiredLiterals = null)
+    IReadOnlyList<string>? RequiredLiterals = null,
+    IReadOnlyList<Regex>? Allow = null)
 {
     private readonly SearchValues<string>? _required =
         RequiredLiterals is { Count: > 0 } literals ? SearchValues.Create(literals.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
@@ -30,6 +37,72 @@ public sealed record PatternRule(
     /// s, which an ordinal comparison does not, so text outside ASCII always runs the regex.
     /// </remarks>
     public bool CannotMatch(string text) => _required is not null && Ascii.IsValid(text) && !text.AsSpan().ContainsAny(_required);
+
+    /// <summary>True when <paramref name="matched"/>, the text of one match of <see cref="Pattern"/>, is a known false positive.</summary>
+    public bool IsAllowed(string matched)
+    {
+        ArgumentNullException.ThrowIfNull(matched);
+        if (Allow is not { Count: > 0 } allow || matched.Contains('\n', StringComparison.Ordinal))
+        {
+            return false;
+        }
+        foreach (var regex in allow)
+        {
+            if (regex.IsMatch(matched))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="text"/> holds a match that is not allowed. Without an allow-list this is one
+    /// <see cref="Regex.IsMatch(string)"/>; with one, matches are walked until one is not allowed.
+    /// Throws <see cref="RegexMatchTimeoutException"/> like the regex does. Callers check <see cref="CannotMatch"/> first.
+    /// </summary>
+    public bool FindsSecretIn(string text)
+    {
+        if (Allow is not { Count: > 0 })
+        {
+            return Pattern.IsMatch(text);
+        }
+        for (var match = Pattern.Match(text); match.Success; match = match.NextMatch())
+        {
+            if (!IsAllowed(match.Value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Replaces every match that is not allowed with <paramref name="marker"/>. Returns <paramref name="text"/> itself
+    /// (the same instance) when nothing was replaced, so callers can tell clean text by reference. Callers check
+    /// <see cref="CannotMatch"/> first.
+    /// </summary>
+    public string Redact(string text, string marker)
+    {
+        if (Allow is not { Count: > 0 })
+        {
+            // Regex.Replace returns the input instance when nothing matched.
+            return Pattern.Replace(text, marker);
+        }
+        StringBuilder? redacted = null;
+        var copied = 0;
+        for (var match = Pattern.Match(text); match.Success; match = match.NextMatch())
+        {
+            if (IsAllowed(match.Value))
+            {
+                continue;
+            }
+            redacted ??= new StringBuilder(text.Length);
+            redacted.Append(text, copied, match.Index - copied).Append(marker);
+            copied = match.Index + match.Length;
+        }
+        return redacted is null ? text : redacted.Append(text, copied, text.Length - copied).ToString();
+    }
 
     public double WeightOn(ScanChannel channel) =>
         ChannelWeights is not null && ChannelWeights.TryGetValue(channel, out var weight) ? weight : Weight;

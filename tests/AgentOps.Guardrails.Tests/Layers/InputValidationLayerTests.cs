@@ -84,13 +84,13 @@ public sealed class InputValidationLayerTests
     {
         { "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq\n-----END RSA PRIVATE KEY-----", "secrets.private-key" },
         { "-----BEGIN PRIVATE KEY-----", "secrets.private-key" },
-        { "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "secrets.aws-access-key" },
+        { "aws_access_key_id = AKIA4QX7RM2KT9BW3NPZ", "secrets.aws-access-key" },
         { "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "secrets.jwt" },
         { "password: hunter2hunter2", "secrets.password-assignment" },
         { "ghp_0123456789abcdefghijABCDEFGHIJ0123456789", "secrets.github-token" },
         { "postgres://app:s3cretpw@db.internal:5432/orders", "secrets.connection-string-password" },
         { "the current db password is Tr0ub4dor-and-3", "secrets.password-assignment" },
-        { "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "secrets.aws-secret-access-key" },
+        { "aws_secret_access_key=Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR", "secrets.aws-secret-access-key" },
         { "GITHUB_TOKEN: abcdef123456", "secrets.password-assignment" },
         { "post alerts with xoxb-123456789012-abcdefghijkl", "secrets.slack-token" },
         { "sk_live_0123456789abcdefEXAMPLE", "secrets.stripe-key" },
@@ -121,7 +121,7 @@ public sealed class InputValidationLayerTests
             ["repo"] = TestPolicy.Repo,
             ["files"] = new JsonArray(
                 new JsonObject { ["path"] = "platform/a.yaml", ["content"] = "kind: ConfigMap" },
-                new JsonObject { ["path"] = "platform/b.yaml", ["content"] = "key: AKIAIOSFODNN7EXAMPLE" }),
+                new JsonObject { ["path"] = "platform/b.yaml", ["content"] = "key: AKIA4QX7RM2KT9BW3NPZ" }),
         };
 
         var decision = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments));
@@ -136,7 +136,7 @@ public sealed class InputValidationLayerTests
         var arguments = new JsonObject
         {
             ["repo"] = TestPolicy.Repo,
-            ["labels"] = new JsonObject { ["AKIAIOSFODNN7EXAMPLE"] = "team" },
+            ["labels"] = new JsonObject { ["AKIA4QX7RM2KT9BW3NPZ"] = "team" },
         };
 
         var decision = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments));

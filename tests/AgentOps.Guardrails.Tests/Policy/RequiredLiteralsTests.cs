@@ -48,8 +48,8 @@ public sealed class RequiredLiteralsTests : IDisposable
     [InlineData("api_token: 8f1e0b2c-4a9d-4c7e", "password-assignment")]
     [InlineData("CLIENT-KEY = abcdef123456", "password-assignment")]
     [InlineData("postgres://app:s3cretPass@db:5432/app", "connection-string-password")]
-    [InlineData("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws-secret-access-key")]
-    [InlineData("asiaIOSFODNN7EXAMPLE", "aws-access-key")]
+    [InlineData("aws_secret_access_key = Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR", "aws-secret-access-key")]
+    [InlineData("asia7hj2pq9wx4tr6lmb", "aws-access-key")]
     public void Redact_SecretsThePatternsListLiteralsFor_AreStillRedacted(string text, string rule)
     {
         var screen = new TextScreen(GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory));

@@ -20,16 +20,22 @@ public sealed class CleanOutputCheckTests
         "Bearer authentication is configured",
         "Authorization: Bearer abcdefghij0123456789klmnop",
         "-----BEGIN RSA PRIVATE KEY-----",
-        "AKIAIOSFODNN7EXAMPLE",
-        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AKIA4QX7RM2KT9BW3NPZ",
+        "aws_secret_access_key = Zq8vT2nLr5XyB7wK1pQ9sD4fH6jM3cV0gE8uA2tR",
         "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
         "postgres://app:s3cretPass@db:5432/app",
         "the db password is Tr0ub4dor-and-3",
         "password=hunter22",
         "token: [REDACTED:jwt]",
         "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXBhcnQ",
-        "line one\nAKIAIOSFODNN7EXAMPLE\nline three",
+        "line one\nAKIA4QX7RM2KT9BW3NPZ\nline three",
         "secretStorePath=/vault/kv",
+        // Documentation keys are on the allow-list: left in place by both paths, so clean.
+        "AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AKIAIOSFODNN7EXAMPLE and AKIA4QX7RM2KT9BW3NPZ",
+        "password: <password>",
+        "postgres://app:${DB_PASSWORD}@db:5432/app",
     };
 
     [Theory]
@@ -40,7 +46,7 @@ public sealed class CleanOutputCheckTests
         foreach (var json in new[]
         {
             new JsonObject { ["name"] = value },
-            new JsonObject { ["items"] = new JsonArray("AKIA", value, "IOSFODNN7EXAMPLEXX", "password", "=hunter22") },
+            new JsonObject { ["items"] = new JsonArray("AKIA", value, "4QX7RM2KT9BW3NPZXX", "password", "=hunter22") },
             new JsonObject { ["a"] = "Bearer", ["b"] = value, ["c"] = "x://user:pw@" },
         })
         {
@@ -69,6 +75,33 @@ public sealed class CleanOutputCheckTests
 
         Assert.True(s_hygiene.IsClean(element, out var untrusted));
         Assert.False(untrusted);
+    }
+
+    [Fact]
+    public void IsClean_DocumentationKeyOnly_IsCleanAndLeftInPlace()
+    {
+        var json = new JsonObject { ["example"] = "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE" };
+        var element = JsonSerializer.SerializeToElement(json);
+
+        Assert.True(s_hygiene.IsClean(element, out _));
+        Assert.Equal(json.ToJsonString(), s_hygiene.RedactTree(JsonNode.Parse(element.GetRawText()))!.ToJsonString());
+    }
+
+    [Fact]
+    public void IsClean_AllowedMatchOnlyWhenJoinedAcrossValues_IsNotClean()
+    {
+        // A pattern that can match across the line break joining two values, and an allow-list that would excuse the
+        // joined match: value by value, "tokab" is a secret. The joined check must not call that clean.
+        var policy = AgentOps.Guardrails.Policy.GuardrailPolicy.LoadForRedaction(Path.Combine(AppContext.BaseDirectory, "guardrails"));
+        var hygiene = new OutputHygiene(policy with
+        {
+            SecretPatterns = [new AgentOps.Guardrails.Policy.PatternRule("t", new System.Text.RegularExpressions.Regex(@"tok[a-z\n]+"), "t",
+                Allow: [new System.Text.RegularExpressions.Regex("q$")])],
+        });
+        var element = JsonSerializer.SerializeToElement(new JsonObject { ["items"] = new JsonArray("tokab", "q") });
+
+        Assert.Contains("[REDACTED:t]", hygiene.RedactTree(JsonNode.Parse(element.GetRawText()))!.ToJsonString(), StringComparison.Ordinal);
+        Assert.False(hygiene.IsClean(element, out _));
     }
 
     [Fact]
