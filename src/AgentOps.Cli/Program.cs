@@ -19,6 +19,7 @@ root.Subcommands.Add(ChatCommand.Create(context));
 root.Subcommands.Add(PullRequestCommands.Create(context));
 root.Subcommands.Add(RunCommands.CreateRuns(context));
 root.Subcommands.Add(RunCommands.CreateApprove(context));
+root.Subcommands.Add(RunCommands.CreateRollback(context));
 root.Subcommands.Add(AuditCommands.Create(context));
 root.Subcommands.Add(AgentsCommand.Create(context));
 root.Subcommands.Add(ToolsCommand.Create(context));

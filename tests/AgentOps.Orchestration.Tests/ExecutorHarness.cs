@@ -33,6 +33,7 @@ internal sealed class ExecutorHarness : IDisposable
         Audit = new SqliteAuditLog(database, Time);
         Runs = new SqliteRunStore(database);
         Approvals = new SqliteApprovalStore(database);
+        PullRequests = new SqlitePullRequestStore(database);
         Keys = SigningKeyStore.OpenOrCreate(Path.Combine(root, "keys"), Time);
         Broker = new CredentialBroker(Keys, Time, new BrokerOptions());
         Agents = AgentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "agents"));
@@ -50,6 +51,9 @@ internal sealed class ExecutorHarness : IDisposable
     public SqliteRunStore Runs { get; }
 
     public SqliteApprovalStore Approvals { get; }
+
+    /// <summary>The local forge's pull-request records, on the same database as the runs.</summary>
+    public SqlitePullRequestStore PullRequests { get; }
 
     public SigningKeyStore Keys { get; }
 

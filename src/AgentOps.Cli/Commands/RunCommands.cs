@@ -4,7 +4,7 @@ using AgentOps.Orchestration.Execution;
 
 namespace AgentOps.Cli.Commands;
 
-/// <summary><c>agentops runs list|show</c> and <c>agentops approve &lt;run&gt;</c>.</summary>
+/// <summary><c>agentops runs list|show|rollback</c>, <c>agentops approve &lt;run&gt;</c> and <c>agentops rollback &lt;run&gt;</c>.</summary>
 internal static class RunCommands
 {
     public static Command CreateRuns(CommandContext context)
@@ -58,19 +58,36 @@ internal static class RunCommands
             }
             return ExitCodes.Ok;
         }));
-        var force = new Option<bool>("--force") { Description = $"Roll back a run that is still marked running and was updated less than {RunRollback.StaleAfter.TotalMinutes:0} minutes ago" };
-        var rollback = new Command("rollback", "Undo a run that will not finish: run its registered compensations, newest first") { id, force };
-        rollback.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
-        {
-            var run = await runtime.Rollback.RollBackAsync(parse.GetValue(id)!, context.Actor(parse), parse.GetValue(force), ct).ConfigureAwait(false);
-            reply.Data(Summary(run));
-            reply.Line($"Run {run.Id} is now {run.Status}: {run.Message}");
-            return run.Status == RunStatus.RolledBack ? ExitCodes.Ok : reply.Fail(ExitCodes.Failed, "rollback-incomplete", run.Message ?? "rollback incomplete");
-        }));
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
-        command.Subcommands.Add(rollback);
+        command.Subcommands.Add(CreateRollback(context));
         return command;
+    }
+
+    /// <summary><c>agentops rollback &lt;run&gt;</c>, also reachable as <c>agentops runs rollback</c>.</summary>
+    public static Command CreateRollback(CommandContext context)
+    {
+        var id = new Argument<string>("run") { Description = "Run id" };
+        var force = new Option<bool>("--force") { Description = $"Roll back a run that is still marked running and was updated less than {RunRollback.StaleAfter.TotalMinutes:0} minutes ago" };
+        var rollback = new Command("rollback",
+            "Undo a run: run its registered compensations newest first or, if its pull request already merged, open a revert pull request") { id, force };
+        rollback.SetAction((parse, ct) => context.ExecuteAsync(parse, ct, async (runtime, reply) =>
+        {
+            var result = await runtime.Rollback.RollBackAsync(parse.GetValue(id)!, context.Actor(parse), parse.GetValue(force), ct).ConfigureAwait(false);
+            var run = result.Run;
+            if (result.Revert is { } revert)
+            {
+                reply.Data(new { run = Summary(run), revert = Summary(revert) });
+                reply.Line(revert.PullRequestId is { } number
+                    ? $"Run {run.Id} had merged; revert pull request #{number} (run {revert.Id}) is open and waits for review."
+                    : $"Run {run.Id} had merged; its revert run {revert.Id} is {revert.Status}: {revert.Message}");
+                return result.Succeeded ? ExitCodes.Ok : reply.Fail(ExitCodes.Failed, "revert-failed", revert.Message ?? "the revert run did not open a pull request");
+            }
+            reply.Data(Summary(run));
+            reply.Line($"Run {run.Id} is now {run.Status}: {run.Message}");
+            return result.Succeeded ? ExitCodes.Ok : reply.Fail(ExitCodes.Failed, "rollback-incomplete", run.Message ?? "rollback incomplete");
+        }));
+        return rollback;
     }
 
     public static Command CreateApprove(CommandContext context)
