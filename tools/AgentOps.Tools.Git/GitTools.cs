@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using AgentOps.Core;
 using AgentOps.GitOps;
 using AgentOps.Tools.Hosting;
 using LibGit2Sharp;
@@ -15,7 +16,7 @@ namespace AgentOps.Tools.Git;
 /// </summary>
 [McpServerToolType]
 public sealed partial class GitTools(
-    GitWorkspace workspace, ForgeUpstream upstream, IPullRequestProvider pullRequests, OutputHygiene hygiene, TimeProvider timeProvider)
+    GitWorkspace workspace, ForgeUpstream upstream, IPullRequestProvider pullRequests, OutputHygiene hygiene, TimeProvider timeProvider, IAuditLog audit)
 {
     [McpServerTool(Name = "branch_create", Destructive = false, Idempotent = false, ReadOnly = false, UseStructuredContent = true)]
     [Description("Clone the repository and create a new branch from the base branch. Scope: git:branch_create:repo/<repo>/branch/<branch>.")]
@@ -73,11 +74,26 @@ public sealed partial class GitTools(
     }
 
     [McpServerTool(Name = "push", Destructive = false, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]
-    [Description("Push the branch to the forge. Scope: git:push:repo/<repo>/branch/<branch>.")]
-    public BranchResult Push(RequestContext<CallToolRequestParams> context, string repo, string branch)
+    [Description("Push the branch to the forge. Every line the push would add (each new commit, its message, new paths) is first " +
+        "scanned for secrets; if one is found nothing is pushed, the refusal is audited, and the error names file, line and rule " +
+        "(git.push.secret), never the value. Scope: git:push:repo/<repo>/branch/<branch>.")]
+    public async Task<BranchResult> Push(RequestContext<CallToolRequestParams> context, string repo, string branch, CancellationToken cancellationToken = default)
     {
-        _ = CallerCredential.From(context);
-        return Guard(() => new BranchResult(repo, branch, workspace.Push(repo, branch)));
+        var credential = CallerCredential.From(context);
+        IReadOnlyList<SecretFinding>? found = null;
+        try
+        {
+            return new BranchResult(repo, branch, workspace.Push(repo, branch, findings => found = findings));
+        }
+        catch (ForgeRuleException refused) when (found is not null)
+        {
+            var audited = await PushAudit.RecordRefusalAsync(audit, credential, repo, branch, found, refused.Message, cancellationToken).ConfigureAwait(false);
+            throw new McpException($"{refused.Message}{audited} (rule {refused.Rule})", refused);
+        }
+        catch (Exception ex) when (Visible(ex) is { } visible)
+        {
+            throw visible;
+        }
     }
 
     [McpServerTool(Name = "branch_delete", Destructive = true, Idempotent = true, ReadOnly = false, UseStructuredContent = true)]

@@ -1,3 +1,4 @@
+using AgentOps.Core;
 using AgentOps.GitOps;
 using AgentOps.GitOps.GitHub;
 using AgentOps.Storage;
@@ -29,8 +30,12 @@ var database = await ToolServerHost.UseSharedStateAsync(builder);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new LocalForge(Path.Combine(dataDirectory, "forge"), new SqlitePullRequestStore(database), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new ForgeUpstream(sp.GetRequiredService<LocalForge>(), allowedRemotes, new RemoteCredentials(gitHubToken, gitHub.WebHost)));
+// A push is scanned with the same secret patterns (allow-list included) that redact this server's output; a refused
+// push is written to the shared audit log.
 builder.Services.AddSingleton(sp => new GitWorkspace(
-    Path.Combine(dataDirectory, "workspaces"), sp.GetRequiredService<LocalForge>(), new PathAllowList(allowedPaths), sp.GetRequiredService<ForgeUpstream>()));
+    Path.Combine(dataDirectory, "workspaces"), sp.GetRequiredService<LocalForge>(), new PathAllowList(allowedPaths), sp.GetRequiredService<ForgeUpstream>(),
+    sp.GetRequiredService<OutputHygiene>().FindSecretRule));
+builder.Services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(database, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<IPullRequestProvider>(provider switch
 {
     "local" => sp => sp.GetRequiredService<LocalForge>(),
