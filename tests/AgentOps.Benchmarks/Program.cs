@@ -1,11 +1,22 @@
+using AgentOps.Benchmarks.Audit;
+using AgentOps.Benchmarks.Guardrails;
 using AgentOps.Benchmarks.McpStdio;
 using BenchmarkDotNet.Running;
 
 // BenchmarkDotNet suites: dotnet run -c Release --project tests/AgentOps.Benchmarks -- --filter '*'
 // MCP over stdio, ours against the Go kubernetes-mcp-server: tests/AgentOps.Benchmarks/mcp-stdio.sh
-if (args is ["mcp-stdio", .. var rest])
+// Guardrail and audit harnesses (see README.md): guardrail-latency, audit-append, audit-verify
+return args switch
 {
-    return await McpStdioBenchmark.RunAsync(rest);
+    ["mcp-stdio", .. var rest] => await McpStdioBenchmark.RunAsync(rest),
+    ["guardrail-latency", .. var rest] => await GuardrailLatencyBenchmark.RunAsync(rest),
+    ["audit-append", .. var rest] => await AuditAppendBenchmark.RunAsync(rest),
+    ["audit-verify", .. var rest] => await AuditVerifyBenchmark.RunAsync(rest),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(AgentOps.Benchmarks.CredentialBenchmarks).Assembly).Run(args);
+    return 0;
 }
-BenchmarkSwitcher.FromAssembly(typeof(AgentOps.Benchmarks.CredentialBenchmarks).Assembly).Run(args);
-return 0;

@@ -74,6 +74,31 @@ public sealed partial class SqliteAuditLogTests
         Assert.True(verification.Intact, verification.Problem);
     }
 
+    [Fact]
+    public async Task VerifyAsync_LongLogTamperedPastTheFirstBatches_NamesTheFirstBadRecordAndStopsThere()
+    {
+        var sut = await CreateLogAsync();
+        await sut.AppendBatchAsync(Enumerable.Range(1, 1300).Select(n => Entry(n)).ToArray());
+        Assert.True((await sut.VerifyAsync()).Intact);
+        await _directory.ExecuteRawAsync("UPDATE audit_log SET outcome = 'denied' WHERE sequence IN (1100, 1250);");
+
+        var verification = await sut.VerifyAsync();
+
+        Assert.False(verification.Intact);
+        Assert.Equal(1100, verification.FirstBadSequence);
+        Assert.Equal(1100, verification.RecordsChecked);
+        Assert.Equal("record 1100 was changed: stored hash does not match its contents", verification.Problem);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_Cancelled_Throws()
+    {
+        var sut = await CreateLogAsync();
+        await sut.AppendBatchAsync(Enumerable.Range(1, 50).Select(n => Entry(n)).ToArray());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.VerifyAsync(new CancellationToken(canceled: true)));
+    }
+
     [Theory]
     [InlineData(1, 4, 5, false)]
     [InlineData(1, 5, 5, true)]
