@@ -5,6 +5,15 @@ public abstract record PlanningOutcome
 {
     private PlanningOutcome() { }
 
+    /// <summary>Which planner answered: "runbook", "kernel".</summary>
+    public string? Planner { get; init; }
+
+    /// <summary>What the requester and the audit log should know about how this was planned, e.g. a fallback.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>The model's token use and estimated cost for this planning, when a model was asked.</summary>
+    public ModelUsage? Usage { get; init; }
+
     /// <summary>The goal became a plan.</summary>
     public sealed record Planned(Plan Plan) : PlanningOutcome;
 
