@@ -9,40 +9,6 @@ internal static class AuditLogRows
     public const string Columns =
         "sequence, time, run_id, actor, delegation_chain, action, argument_digest, decisions, outcome, result_digest, prev_hash, hash";
 
-    /// <summary>
-    /// A row's columns as SQLite returns them, not yet parsed: verification reads rows on one thread and parses and
-    /// hashes them on another. <see cref="Parse"/> makes the same calls on the same values <see cref="Read"/> does.
-    /// </summary>
-    public sealed record RawRow(long Sequence, string[] Text, string? ResultDigest);
-
-    /// <summary>The columns of the current row; throws as <see cref="Read"/> would for a column that cannot be read as text.</summary>
-    public static RawRow ReadRaw(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        [
-            reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-            reader.GetString(6), reader.GetString(7), reader.GetString(8), string.Empty, reader.GetString(10), reader.GetString(11),
-        ],
-        reader.GetNullableString(9));
-
-    /// <summary><see cref="Read"/>'s parsing of a <see cref="RawRow"/>; the column ordinals index <see cref="RawRow.Text"/> less one.</summary>
-    public static AuditRecord Parse(RawRow row)
-    {
-        var text = row.Text;
-        return new(
-            Sequence: row.Sequence,
-            Time: StorageTime.Parse(text[0]),
-            RunId: text[1],
-            Actor: text[2],
-            DelegationChain: AuditRecordJson.ParseDelegationChain(text[3]),
-            Action: text[4],
-            ArgumentDigest: text[5],
-            Decisions: AuditRecordJson.ParseDecisions(text[6]),
-            Outcome: text[7],
-            ResultDigest: row.ResultDigest,
-            PrevHash: text[9],
-            Hash: text[10]);
-    }
-
     public static AuditRecord Read(SqliteDataReader reader) => new(
         Sequence: reader.GetInt64(0),
         Time: StorageTime.Parse(reader.GetString(1)),

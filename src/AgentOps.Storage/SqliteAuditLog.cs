@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using AgentOps.Core;
 using Microsoft.Data.Sqlite;
 
@@ -247,53 +246,8 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         }
     }
 
-    /// <remarks>
-    /// Two stages on two threads with a short queue between them: this one streams the table (SQLite's work and the
-    /// UTF-8 decoding of every column), the other parses each row, recomputes its hash and walks the chain, in stored
-    /// order, with the one <see cref="AuditChainVerifier"/>; so the result, and the first bad record it names, are what
-    /// a single pass gives. A row whose columns cannot be read is reported in its place as before. Once a failure is
-    /// found, reading stops.
-    /// </remarks>
     private async Task<AuditVerification> VerifyCoreAsync(AuditChainVerifier verifier, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateBounded<VerifyItem[]>(new BoundedChannelOptions(4)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var checker = Task.Run(() => CheckRowsAsync(queue.Reader, verifier, stop), CancellationToken.None);
-        try
-        {
-            await ReadRowsAsync(queue.Writer, stop.Token).ConfigureAwait(false);
-            queue.Writer.TryComplete();
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The checker found the first bad record and stopped reading; its result is the answer.
-            queue.Writer.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            queue.Writer.TryComplete(ex);
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await checker.ConfigureAwait(false);
-            }
-            catch (Exception checkerFailure) when (checkerFailure is not OutOfMemoryException)
-            {
-                // The reading failure is the one to report.
-            }
-            throw;
-        }
-        return await checker.ConfigureAwait(false);
-    }
-
-    private async Task ReadRowsAsync(ChannelWriter<VerifyItem[]> queue, CancellationToken cancellationToken)
-    {
-        const int BatchSize = 512;
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -303,64 +257,28 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var batch = new List<VerifyItem>(BatchSize);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    AuditRecord record;
                     try
                     {
-                        batch.Add(new VerifyItem(AuditLogRows.ReadRaw(reader), null));
+                        record = AuditLogRows.Read(reader);
                     }
                     catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
                     {
-                        batch.Add(new VerifyItem(new AuditLogRows.RawRow(reader.GetInt64(0), [], null), ex.Message));
+                        return verifier.Unreadable(reader.GetInt64(0), ex.Message);
                     }
-                    if (batch.Count == BatchSize)
-                    {
-                        await queue.WriteAsync(batch.ToArray(), cancellationToken).ConfigureAwait(false);
-                        batch.Clear();
-                    }
-                }
-                if (batch.Count > 0)
-                {
-                    await queue.WriteAsync(batch.ToArray(), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
 
-    private static async Task<AuditVerification> CheckRowsAsync(ChannelReader<VerifyItem[]> queue, AuditChainVerifier verifier, CancellationTokenSource stop)
-    {
-        await foreach (var batch in queue.ReadAllAsync().ConfigureAwait(false))
-        {
-            foreach (var item in batch)
-            {
-                var failure = item.Unreadable is { } unreadable ? verifier.Unreadable(item.Row.Sequence, unreadable) : Check(verifier, item.Row);
-                if (failure is not null)
-                {
-                    await stop.CancelAsync().ConfigureAwait(false);
-                    return failure;
+                    var failure = verifier.Check(record);
+                    if (failure is not null)
+                    {
+                        return failure;
+                    }
                 }
             }
         }
         return verifier.Finish();
     }
-
-    private static AuditVerification? Check(AuditChainVerifier verifier, AuditLogRows.RawRow row)
-    {
-        AuditRecord record;
-        try
-        {
-            record = AuditLogRows.Parse(row);
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or InvalidCastException)
-        {
-            return verifier.Unreadable(row.Sequence, ex.Message);
-        }
-        return verifier.Check(record);
-    }
-
-    /// <summary>A row read for verification, or why its columns could not be read.</summary>
-    private sealed record VerifyItem(AuditLogRows.RawRow Row, string? Unreadable);
 
     private static SqliteCommand SelectRange(SqliteConnection connection, long fromSequence, long? toSequence)
     {
