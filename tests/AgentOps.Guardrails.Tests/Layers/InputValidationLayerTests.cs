@@ -130,6 +130,27 @@ public sealed class InputValidationLayerTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_DocumentationKeysAndPlaceholdersInFileContent_Allowed()
+    {
+        // The allow-lists of guardrails/secrets.yaml: a README quoting AWS's documentation keys is not a leak.
+        var sut = CreateSut();
+        var arguments = new JsonObject
+        {
+            ["repo"] = TestPolicy.Repo,
+            ["files"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "platform/README.md",
+                ["content"] = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\npassword: <password>\n",
+            }),
+        };
+
+        var decision = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments));
+
+        Assert.Equal(Verdict.Allow, decision.Verdict);
+        Assert.Equal("input.valid", decision.Rule);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_SecretInPropertyName_DeniesWithSecretRule()
     {
         var sut = CreateSut();
