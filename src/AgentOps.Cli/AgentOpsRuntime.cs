@@ -10,6 +10,7 @@ using AgentOps.Orchestration.Execution;
 using AgentOps.Orchestration.Intake;
 using AgentOps.Orchestration.Tools;
 using AgentOps.Planning;
+using AgentOps.Planning.Kernel;
 using AgentOps.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -156,7 +157,9 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var gateway = CreateGateway(configuration, ToolEndpoints.From(configuration, paths, keys.JwksPath), keys, brokerOptions, audit, screen, time, ledger, revocations);
         var executor = new PlanExecutor(gateway, pipeline, journal, broker, agents, runs, audit, time,
             configuration.GetSection("AgentOps:Agents").Get<ExecutorOptions>() ?? new ExecutorOptions());
-        var planner = new RunbookPlanner(SkillCatalog.Load(paths.Skills), PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml")));
+        var skills = SkillCatalog.Load(paths.Skills);
+        var planningPolicy = PlanningPolicy.Load(Path.Combine(paths.Guardrails, "policy.yaml"));
+        var planner = new FallbackPlanner(ModelPlanner(configuration, paths, skills, planningPolicy, time), new RunbookPlanner(skills, planningPolicy));
         var workflow = new ChatWorkflow(new RequestScreen(screen), planner, runs, audit, executor, time);
         var approver = new RunApprover(runs, new SqliteApprovalStore(database), audit, executor, approvalPolicy, time);
         var rollback = new RunRollback(runs, pullRequests, audit, executor, time);
@@ -166,6 +169,29 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
             ApprovalPolicy = approvalPolicy,
             Time = time,
         };
+    }
+
+    /// <summary>
+    /// The LLM planner when <c>AgentOps:Llm</c> names an endpoint, else none (the runbook planner plans alone). The key
+    /// is read from the environment variable <c>AgentOps:Llm:ApiKeyVariable</c> names, or from user secrets or the
+    /// environment as <c>AgentOps:Llm:ApiKey</c>; a key written into appsettings.json is refused, so it never lands in Git.
+    /// </summary>
+    private static KernelPlanner? ModelPlanner(IConfiguration configuration, RuntimePaths paths, SkillCatalog skills, PlanningPolicy policy, TimeProvider time)
+    {
+        var options = configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
+        if (!options.IsConfigured)
+        {
+            return null;
+        }
+        var settingsFile = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(settingsFile) && new ConfigurationBuilder().AddJsonFile(settingsFile).Build()["AgentOps:Llm:ApiKey"] is { Length: > 0 })
+        {
+            throw new InvalidOperationException("AgentOps:Llm:ApiKey is set in appsettings.json; keys belong in an environment variable or user secrets, never in a file under version control.");
+        }
+        var key = Environment.GetEnvironmentVariable(options.ApiKeyVariable) is { Length: > 0 } fromVariable ? fromVariable : configuration["AgentOps:Llm:ApiKey"];
+        var kernel = ModelConnection.CreateKernel(options, key, time);
+        return new KernelPlanner(kernel.GetRequiredService<Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService>(), skills,
+            new SkillPlanner(skills, policy), PromptLibrary.Load(paths.Prompts), options);
     }
 
     /// <summary>

@@ -3,9 +3,12 @@ using AgentOps.Cli;
 using AgentOps.Cli.Commands;
 using Microsoft.Extensions.Configuration;
 
-// Configuration: appsettings.json next to the binary (a copy of the repository's), then AgentOps__* environment variables.
+// Configuration: appsettings.json next to the binary (a copy of the repository's), then .NET user secrets (where a
+// model's API key may live: `dotnet user-secrets set AgentOps:Llm:ApiKey … --project src/AgentOps.Cli`), then
+// AgentOps__* environment variables.
 var configuration = new ConfigurationBuilder()
     .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+    .AddUserSecrets(typeof(AgentOpsRuntime).Assembly, optional: true)
     .AddEnvironmentVariables()
     .Build();
 

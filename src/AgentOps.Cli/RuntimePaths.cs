@@ -6,7 +6,7 @@ namespace AgentOps.Cli;
 /// Where state and catalogues live. State defaults to <c>~/.agentops</c>; catalogues default to the copies
 /// shipped next to the binary, so the CLI works from any working directory.
 /// </summary>
-internal sealed record RuntimePaths(string DataDirectory, string Skills, string Guardrails, string Agents, string Xrds)
+internal sealed record RuntimePaths(string DataDirectory, string Skills, string Guardrails, string Agents, string Xrds, string Prompts)
 {
     public static RuntimePaths From(IConfiguration configuration)
     {
@@ -20,7 +20,8 @@ internal sealed record RuntimePaths(string DataDirectory, string Skills, string 
             Setting(configuration, "AgentOps:Skills:Directory", Path.Combine(baseDirectory, "prompts", "skills")),
             Setting(configuration, "AgentOps:Guardrails:Directory", Path.Combine(baseDirectory, "guardrails")),
             Setting(configuration, "AgentOps:Agents:Directory", Path.Combine(baseDirectory, "agents")),
-            Setting(configuration, "AgentOps:Crossplane:Xrds", Path.Combine(baseDirectory, "platform", "xrds")));
+            Setting(configuration, "AgentOps:Crossplane:Xrds", Path.Combine(baseDirectory, "platform", "xrds")),
+            Setting(configuration, "AgentOps:Llm:Prompts", Path.Combine(baseDirectory, "prompts", "kernel")));
     }
 
     private static string Setting(IConfiguration configuration, string key, string fallback) =>

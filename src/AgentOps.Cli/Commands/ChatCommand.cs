@@ -67,6 +67,14 @@ internal static class ChatCommand
         {
             reply.Line($"Run: {runId}");
         }
+        foreach (var notice in outcome.Notices)
+        {
+            reply.Line($"Note: {notice}");
+        }
+        if (outcome.Usage is { } usage)
+        {
+            reply.Line($"Model use: {usage}");
+        }
         if (outcome.Decisions.Count > 0)
         {
             reply.Line("Guardrails:");
@@ -127,6 +135,8 @@ internal static class ChatCommand
             ["repository"] = outcome.Repository,
         },
         ["connectionSecret"] = outcome.ConnectionSecret,
+        ["notices"] = new JsonArray(outcome.Notices.Select(n => (JsonNode)n).ToArray()),
+        ["usage"] = Usage(outcome.Usage),
         ["dataDirectory"] = dataDirectory,
         ["error"] = outcome.Status switch
         {
@@ -146,5 +156,14 @@ internal static class ChatCommand
             },
             _ => null,
         },
+    };
+
+    internal static JsonObject? Usage(AgentOps.Core.ModelUsage? usage) => usage is null ? null : new JsonObject
+    {
+        ["model"] = usage.Model,
+        ["calls"] = usage.Calls,
+        ["inputTokens"] = usage.InputTokens,
+        ["outputTokens"] = usage.OutputTokens,
+        ["estimatedCostUsd"] = usage.EstimatedCostUsd,
     };
 }

@@ -36,10 +36,29 @@ internal static class RunCommands
                 return reply.Fail(ExitCodes.Failed, "not-found", $"There is no run '{parse.GetValue(id)}'.");
             }
             var state = RunState.FromJson(run.StepResultsJson);
-            reply.Data(new { run = Summary(run), state.Decisions, state.DelegationChain, state.FirstAuditSequence, state.LastAuditSequence, state.Compensated });
+            reply.Data(new
+            {
+                run = Summary(run),
+                state.Decisions,
+                state.DelegationChain,
+                state.FirstAuditSequence,
+                state.LastAuditSequence,
+                state.Compensated,
+                planner = state.Planning?.Planner,
+                notices = state.Planning?.Notices ?? [],
+                usage = ChatCommand.Usage(state.Planning?.Usage),
+            });
             reply.Line($"{run.Id}  {run.Status}  requested by {run.Requester} via {run.Channel}");
             reply.Line($"  \"{run.GoalText}\"");
-            reply.Line($"  plan {run.Skill} {run.PlanDigest}  next step {run.NextStep}");
+            reply.Line($"  plan {run.Skill} {run.PlanDigest}  next step {run.NextStep}" + (state.Planning?.Planner is { } by ? $"  planned by {by}" : string.Empty));
+            foreach (var notice in state.Planning?.Notices ?? [])
+            {
+                reply.Line($"  note: {notice}");
+            }
+            if (state.Planning?.Usage is { } usage)
+            {
+                reply.Line($"  model use: {usage}");
+            }
             if (run.PullRequestId is { } pr)
             {
                 reply.Line($"  pull request #{pr}");

@@ -30,4 +30,11 @@ public sealed record ChatOutcome(
     IReadOnlyList<StepDecision> Decisions,
     string? PullRequest,
     string? Repository,
-    string? ConnectionSecret);
+    string? ConnectionSecret)
+{
+    /// <summary>How it was planned, when the requester should know: a fallback to the runbook planner, for instance.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>The model's tokens and estimated cost for planning this request; null when no model was asked.</summary>
+    public ModelUsage? Usage { get; init; }
+}

@@ -36,13 +36,19 @@ public sealed class ChatWorkflow(
 
         var goal = new Goal(run.Id, request.Requester, request.Text!, request.Channel, run.Id, now);
         var outcome = await planner.PlanAsync(goal, cancellationToken).ConfigureAwait(false);
+        // How it was planned (which planner, any fallback, what the model cost) is kept with the run and audited with
+        // the request, whatever the outcome: a refused or unclear request may have cost tokens too.
+        var planning = PlanningInfo.From(outcome);
+        run = run with { StepResultsJson = new RunState { Planning = planning }.ToJson() };
         switch (outcome)
         {
             case PlanningOutcome.Refused refused:
                 return await RefuseAsync(run, request, refused.Rule, refused.Reason,
-                    [screening, new LayerDecision("planner", Verdict.Deny, refused.Rule, refused.Reason)], refused.Parameters, cancellationToken).ConfigureAwait(false);
+                    [screening, .. planning.Decisions(), new LayerDecision("planner", Verdict.Deny, refused.Rule, refused.Reason)], refused.Parameters, cancellationToken).ConfigureAwait(false) with
+                    { Notices = planning.Notices, Usage = planning.Usage };
             case PlanningOutcome.NeedsInput needs:
-                return await AskBackAsync(run, request, needs, screening, cancellationToken).ConfigureAwait(false);
+                return await AskBackAsync(run, request, needs, [screening, .. planning.Decisions()], cancellationToken).ConfigureAwait(false) with
+                    { Notices = planning.Notices, Usage = planning.Usage };
         }
 
         var plan = ((PlanningOutcome.Planned)outcome).Plan;
@@ -67,7 +73,7 @@ public sealed class ChatWorkflow(
             if (!request.DryRun)
             {
                 await RecordAsync(run with { Status = RunStatus.Refused, Message = reason }, request, "duplicate",
-                    [screening, new LayerDecision("intake", Verdict.Deny, "intake.duplicate", reason)], cancellationToken).ConfigureAwait(false);
+                    [screening, .. planning.Decisions(), new LayerDecision("intake", Verdict.Deny, "intake.duplicate", reason)], cancellationToken).ConfigureAwait(false);
             }
             return Outcome(ChatStatus.Duplicate, run, plan,
                 $"This request duplicates run {existing.Id}{state}. Nothing new was created.", [], "intake.duplicate")
@@ -87,7 +93,8 @@ public sealed class ChatWorkflow(
         AuditRecord intake;
         try
         {
-            intake = await RecordAsync(run, request, "planned", [screening, new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
+            intake = await RecordAsync(run, request, "planned",
+                [screening, .. planning.Decisions(), new LayerDecision("planner", Verdict.Allow, "planner." + plan.Skill, plan.Summary)], cancellationToken).ConfigureAwait(false);
         }
         catch (DuplicateRunException)
         {
@@ -97,7 +104,7 @@ public sealed class ChatWorkflow(
             return Outcome(ChatStatus.Duplicate, run, plan, "This request duplicates a run that was started at the same moment. Nothing new was created.", [], "intake.duplicate");
         }
         // The run's audit range starts at its intake record, so the pull request cites the whole run.
-        var initial = new RunState();
+        var initial = new RunState { Planning = planning };
         initial.NoteAudit(intake.Sequence);
         if (screening.Rule == RequestScreen.FlaggedRule)
         {
@@ -147,10 +154,10 @@ public sealed class ChatWorkflow(
             parameters ?? new Dictionary<string, string>(), [], rule, [], null, null, null);
     }
 
-    private async Task<ChatOutcome> AskBackAsync(RunRecord run, ChatRequest request, PlanningOutcome.NeedsInput needs, LayerDecision screening, CancellationToken cancellationToken)
+    private async Task<ChatOutcome> AskBackAsync(RunRecord run, ChatRequest request, PlanningOutcome.NeedsInput needs, IReadOnlyList<LayerDecision> decisions, CancellationToken cancellationToken)
     {
         await RecordAsync(run with { Status = RunStatus.NeedsInput, Skill = needs.Skill, Message = needs.Question }, request, "needs-input",
-            [screening, new LayerDecision("planner", Verdict.Pause, "planner.needs-input", "missing: " + string.Join(", ", needs.Missing))], cancellationToken).ConfigureAwait(false);
+            [.. decisions, new LayerDecision("planner", Verdict.Pause, "planner.needs-input", "missing: " + string.Join(", ", needs.Missing))], cancellationToken).ConfigureAwait(false);
         return new ChatOutcome(ChatStatus.NeedsInput, needs.Question, run.Id, null, null, needs.Parameters, needs.Missing, "planner.needs-input", [], null, null, null);
     }
 
@@ -161,10 +168,17 @@ public sealed class ChatWorkflow(
             AuditLayer.Digest(request.Text ?? string.Empty), decisions, outcome), cancellationToken).ConfigureAwait(false);
     }
 
-    private static ChatOutcome Outcome(ChatStatus status, RunRecord run, Plan plan, string message, IReadOnlyList<StepDecision> decisions, string? rule) =>
-        new(status, message, run.Id, plan, run.PlanDigest, plan.Parameters, [], rule, decisions, run.PullRequestId,
+    private static ChatOutcome Outcome(ChatStatus status, RunRecord run, Plan plan, string message, IReadOnlyList<StepDecision> decisions, string? rule)
+    {
+        var planning = RunState.FromJson(run.StepResultsJson).Planning;
+        return new ChatOutcome(status, message, run.Id, plan, run.PlanDigest, plan.Parameters, [], rule, decisions, run.PullRequestId,
             plan.Steps.Select(s => s.Arguments["repo"]?.GetValue<string>()).FirstOrDefault(r => r is not null),
-            plan.Parameters.TryGetValue("connection_secret", out var secret) ? secret : null);
+            plan.Parameters.TryGetValue("connection_secret", out var secret) ? secret : null)
+        {
+            Notices = planning?.Notices ?? [],
+            Usage = planning?.Usage,
+        };
+    }
 
     // Same skill, same target resource: a second pull request for it would only conflict with the first.
     private static string DedupKey(Plan plan) =>

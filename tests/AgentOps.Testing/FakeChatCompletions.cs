@@ -7,13 +7,13 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace AgentOps.Planning.Kernel.Tests;
+namespace AgentOps.Testing;
 
 /// <summary>
 /// An OpenAI-compatible chat-completions endpoint on loopback, answering with a recorded conversation from
 /// <c>tests/fixtures/openai/</c>: the n-th request gets the n-th response, then the last one again.
 /// </summary>
-internal sealed class FakeChatCompletions : IDisposable
+public sealed class FakeChatCompletions : IDisposable
 {
     public const string ApiKey = "sk-test-7Qm2VbX9rL4pK8sN3dF6hJ1w";
 
