@@ -15,8 +15,39 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
     private int _nextSigned;
     private long _lastMatchedSigned;
     private long _lastSequence;
-    private string _lastHash = AuditRecordJson.GenesisHash;
+    // The previous record's hash as stored (UTF-8); the string form only when the record path needs it.
+    private byte[] _lastHashUtf8 = System.Text.Encoding.UTF8.GetBytes(AuditRecordJson.GenesisHash);
+    private string? _lastHash = AuditRecordJson.GenesisHash;
     private long _recordsChecked;
+
+    private string LastHash => _lastHash ??= System.Text.Encoding.UTF8.GetString(_lastHashUtf8);
+
+    /// <summary>
+    /// The fast path for a long log: accepts the row when it is the next sequence, links to the previous hash, hashes
+    /// to its stored hash, and no checkpoint is due at it, which is exactly when <see cref="Check"/> would return null.
+    /// Returns false, having changed nothing, in every other case; the caller then reads the record and calls Check.
+    /// </summary>
+    public bool TryAccept(scoped in RawAuditRow row)
+    {
+        var sequence = row.Sequence;
+        if (sequence != _lastSequence + 1 || _nextSigned < _signed.Count || (expected is not null && sequence == expected.Sequence) ||
+            !row.PrevHash.SequenceEqual(_lastHashUtf8) || !AuditRecordJson.RawHashMatches(row))
+        {
+            return false;
+        }
+        _recordsChecked++;
+        _lastSequence = sequence;
+        if (_lastHashUtf8.Length == row.Hash.Length)
+        {
+            row.Hash.CopyTo(_lastHashUtf8);
+        }
+        else
+        {
+            _lastHashUtf8 = row.Hash.ToArray();
+        }
+        _lastHash = null;
+        return true;
+    }
 
     /// <summary>Returns the failure to report, or null when the record continues the chain.</summary>
     public AuditVerification? Check(AuditRecord record)
@@ -38,8 +69,12 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
             return Broken(sequence, $"{missing}: {where}");
         }
 
-        var linked = string.Equals(record.PrevHash, _lastHash, StringComparison.Ordinal);
+        var linked = string.Equals(record.PrevHash, LastHash, StringComparison.Ordinal);
         var unchanged = AuditRecordJson.HashMatches(record);
+        if (unchanged && linked && !(expected is not null && sequence == expected.Sequence))
+        {
+            return CheckSigned(record) is { } signedFailure ? signedFailure : Advance(record);
+        }
         var predecessor = _lastSequence == 0 ? "the genesis value" : $"the hash of record {_lastSequence}";
         if (!unchanged && !linked)
         {
@@ -64,9 +99,14 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
         {
             return failure;
         }
+        return Advance(record);
+    }
 
-        _lastSequence = sequence;
+    private AuditVerification? Advance(AuditRecord record)
+    {
+        _lastSequence = record.Sequence;
         _lastHash = record.Hash;
+        _lastHashUtf8 = System.Text.Encoding.UTF8.GetBytes(record.Hash);
         return null;
     }
 

@@ -1,5 +1,6 @@
 using AgentOps.Core;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace AgentOps.Storage;
 
@@ -8,6 +9,64 @@ internal static class AuditLogRows
 {
     public const string Columns =
         "sequence, time, run_id, actor, delegation_chain, action, argument_digest, decisions, outcome, result_digest, prev_hash, hash";
+
+    /// <summary>
+    /// The current row's columns as stored, without decoding them, for <see cref="AuditChainVerifier.TryAccept"/>.
+    /// False when a column is not of the type the table declares (text, result_digest text or null); the caller then
+    /// takes <see cref="Read"/>, which decides what such a row means.
+    /// </summary>
+    public static bool TryReadRaw(SqliteDataReader reader, out RawAuditRow row)
+    {
+        var statement = reader.Handle;
+        row = default;
+        if (statement is null)
+        {
+            return false;
+        }
+        // sqlite3_column_blob gives a text column's UTF-8 as stored, and converts a number to the text that
+        // sqlite3_column_text (GetString) would give. Only an empty result needs the type: NULL reads as empty too.
+        var time = Column(statement, 1, out var ok);
+        var runId = Column(statement, 2, out var ok2);
+        var actor = Column(statement, 3, out var ok3);
+        var chain = Column(statement, 4, out var ok4);
+        var action = Column(statement, 5, out var ok5);
+        var argumentDigest = Column(statement, 6, out var ok6);
+        var decisions = Column(statement, 7, out var ok7);
+        var outcome = Column(statement, 8, out var ok8);
+        var resultDigest = raw.sqlite3_column_blob(statement, 9);
+        var resultIsNull = resultDigest.IsEmpty && raw.sqlite3_column_type(statement, 9) == raw.SQLITE_NULL;
+        var prevHash = Column(statement, 10, out var ok10);
+        var hash = Column(statement, 11, out var ok11);
+        if (!(ok && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok10 && ok11) || raw.sqlite3_column_type(statement, 0) != raw.SQLITE_INTEGER)
+        {
+            return false;
+        }
+        row = new RawAuditRow
+        {
+            Sequence = raw.sqlite3_column_int64(statement, 0),
+            Time = time,
+            RunId = runId,
+            Actor = actor,
+            DelegationChain = chain,
+            Action = action,
+            ArgumentDigest = argumentDigest,
+            Decisions = decisions,
+            Outcome = outcome,
+            ResultDigest = resultDigest,
+            ResultDigestIsNull = resultIsNull,
+            PrevHash = prevHash,
+            Hash = hash,
+        };
+        return true;
+    }
+
+    /// <summary>A NOT NULL text column's bytes; <paramref name="ok"/> is false for NULL, which Read would refuse.</summary>
+    private static ReadOnlySpan<byte> Column(sqlite3_stmt statement, int ordinal, out bool ok)
+    {
+        var bytes = raw.sqlite3_column_blob(statement, ordinal);
+        ok = !bytes.IsEmpty || raw.sqlite3_column_type(statement, ordinal) != raw.SQLITE_NULL;
+        return bytes;
+    }
 
     public static AuditRecord Read(SqliteDataReader reader) => new(
         Sequence: reader.GetInt64(0),

@@ -46,6 +46,63 @@ internal static class AuditRecordJson
         return stored[HashPrefix.Length..].SequenceEqual(hex);
     }
 
+    /// <summary>
+    /// For verifying a long log without materialising every record: whether <paramref name="row"/>, the columns exactly
+    /// as stored, hashes to its stored hash, computed over the same canonical bytes <see cref="HashMatches"/> would hash
+    /// for the record <c>AuditLogRows.Read</c> makes of that row. Returns false whenever it cannot be sure of that
+    /// (anything unusual: a time not in its round-trip form, JSON columns the one-pass parsers decline, invalid UTF-8 or
+    /// NUL in a column) and whenever the hash does not match; the caller then takes the record path, which decides and
+    /// explains. So true is only ever returned where the record path would also find the hash intact.
+    /// </summary>
+    public static bool RawHashMatches(scoped in RawAuditRow row)
+    {
+        var hash = row.Hash;
+        if (hash.Length != HashPrefix.Length + (2 * SHA256.HashSizeInBytes) || !hash.StartsWith("sha256:"u8) || !IsRoundTripTime(row.Time) ||
+            ContainsNul(row))
+        {
+            return false;
+        }
+        var buffer = s_threadBuffer ??= new CanonicalBuffer();
+        ReadOnlySpan<byte> canonical;
+        try
+        {
+            if (!buffer.TryWriteRaw(row, out canonical))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException)
+        {
+            // Invalid UTF-8 or JSON in a column: the record path decodes and parses it as it always did, and decides.
+            return false;
+        }
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(canonical, digest);
+        Span<byte> hex = stackalloc byte[2 * SHA256.HashSizeInBytes];
+        Convert.TryToHexStringLower(digest, hex, out _);
+        return hash[HashPrefix.Length..].SequenceEqual(hex);
+    }
+
+    /// <summary>
+    /// Whether the stored time is in exactly the form StorageTime.Format writes ("O", UTC), so that parsing and
+    /// re-formatting it, as the record path does, gives back the same bytes.
+    /// </summary>
+    private static bool IsRoundTripTime(ReadOnlySpan<byte> text)
+    {
+        if (text.Length != 28 || text[^1] != (byte)'Z' ||
+            !System.Buffers.Text.Utf8Parser.TryParse(text, out DateTime parsed, out var consumed, 'O') || consumed != text.Length)
+        {
+            return false;
+        }
+        Span<byte> formatted = stackalloc byte[40];
+        return System.Buffers.Text.Utf8Formatter.TryFormat(parsed, formatted, out var written, 'O') && formatted[..written].SequenceEqual(text);
+    }
+
+    private static bool ContainsNul(scoped in RawAuditRow row) =>
+        row.Time.Contains((byte)0) || row.RunId.Contains((byte)0) || row.Actor.Contains((byte)0) || row.DelegationChain.Contains((byte)0) ||
+        row.Action.Contains((byte)0) || row.ArgumentDigest.Contains((byte)0) || row.Decisions.Contains((byte)0) ||
+        row.Outcome.Contains((byte)0) || row.ResultDigest.Contains((byte)0) || row.PrevHash.Contains((byte)0);
+
     /// <summary>The record's Merkle leaf: the UTF-8 bytes of its exported JSON line (hash included).</summary>
     public static byte[] LeafBytes(AuditRecord record)
     {
@@ -84,24 +141,9 @@ internal static class AuditRecordJson
         writer.WriteString("actor"u8, record.Actor);
         writer.WriteString("argument_digest"u8, record.ArgumentDigest);
         writer.WritePropertyName("decisions"u8);
-        writer.WriteStartArray();
-        foreach (var decision in record.Decisions)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("layer"u8, decision.Layer);
-            writer.WriteString("reason"u8, decision.Reason);
-            writer.WriteString("rule"u8, decision.Rule);
-            writer.WriteString("verdict"u8, VerdictName(decision.Verdict));
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+        WriteDecisions(writer, record.Decisions);
         writer.WritePropertyName("delegation_chain"u8);
-        writer.WriteStartArray();
-        foreach (var link in record.DelegationChain)
-        {
-            writer.WriteStringValue(link);
-        }
-        writer.WriteEndArray();
+        WriteDelegationChain(writer, record.DelegationChain);
         if (includeHash)
         {
             writer.WriteString("hash"u8, record.Hash);
@@ -122,6 +164,115 @@ internal static class AuditRecordJson
         writer.WriteEndObject();
     }
 
+    private static void WriteDecisions(Utf8JsonWriter writer, IReadOnlyList<LayerDecision> decisions)
+    {
+        writer.WriteStartArray();
+        foreach (var decision in decisions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("layer"u8, decision.Layer);
+            writer.WriteString("reason"u8, decision.Reason);
+            writer.WriteString("rule"u8, decision.Rule);
+            writer.WriteString("verdict"u8, VerdictName(decision.Verdict));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void WriteDelegationChain(Utf8JsonWriter writer, IReadOnlyList<string> chain)
+    {
+        writer.WriteStartArray();
+        foreach (var link in chain)
+        {
+            writer.WriteStringValue(link);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Copies a stored delegation chain as <see cref="WriteDelegationChain"/> would write what
+    /// <see cref="ParseDelegationChain"/> reads from it; false for anything but a non-empty array of unescaped strings.
+    /// </summary>
+    private static bool TryCopyDelegationChain(ReadOnlySpan<byte> utf8, Utf8JsonWriter writer)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        writer.WriteStartArray();
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+            {
+                return false;
+            }
+            writer.WriteStringValue(reader.ValueSpan);
+            count++;
+        }
+        writer.WriteEndArray();
+        return count > 0 && reader.TokenType == JsonTokenType.EndArray && !reader.Read();
+    }
+
+    /// <summary>
+    /// Copies stored decisions as <see cref="WriteDecisions"/> would write what <see cref="ParseDecisions"/> reads from
+    /// them: each object's four members, once each, unescaped strings, a verdict by its exact name, nothing else.
+    /// </summary>
+    private static bool TryCopyDecisions(ReadOnlySpan<byte> utf8, Utf8JsonWriter writer)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        writer.WriteStartArray();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            ReadOnlySpan<byte> layer = default, verdict = default, rule = default, reason = default;
+            var seen = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                int member = reader.ValueIsEscaped ? -1
+                    : reader.ValueSpan.SequenceEqual("layer"u8) ? 1
+                    : reader.ValueSpan.SequenceEqual("verdict"u8) ? 2
+                    : reader.ValueSpan.SequenceEqual("rule"u8) ? 4
+                    : reader.ValueSpan.SequenceEqual("reason"u8) ? 8
+                    : -1;
+                if (member < 0 || (seen & member) != 0 || !reader.Read() || reader.TokenType != JsonTokenType.String ||
+                    reader.ValueIsEscaped || reader.HasValueSequence)
+                {
+                    return false;
+                }
+                seen |= member;
+                switch (member)
+                {
+                    case 1: layer = reader.ValueSpan; break;
+                    case 2: verdict = reader.ValueSpan; break;
+                    case 4: rule = reader.ValueSpan; break;
+                    default: reason = reader.ValueSpan; break;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || seen != 15 ||
+                !(verdict.SequenceEqual("Allow"u8) || verdict.SequenceEqual("Deny"u8) || verdict.SequenceEqual("Pause"u8)))
+            {
+                return false;
+            }
+            writer.WriteStartObject();
+            writer.WriteString("layer"u8, layer);
+            writer.WriteString("reason"u8, reason);
+            writer.WriteString("rule"u8, rule);
+            writer.WriteString("verdict"u8, verdict);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        return reader.TokenType == JsonTokenType.EndArray && !reader.Read();
+    }
+
     private static string VerdictName(Verdict verdict) => verdict switch
     {
         Verdict.Allow => nameof(Verdict.Allow),
@@ -138,13 +289,76 @@ internal static class AuditRecordJson
 
         public CanonicalBuffer() => _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
 
-        public ReadOnlySpan<byte> Write(AuditRecord record, bool includeHash)
+        public ReadOnlySpan<byte> Write(AuditRecord record, bool includeHash) =>
+            includeHash
+                ? Write(record, static (writer, r) => WriteCanonical(writer, r, includeHash: true))
+                : Write(record, static (writer, r) => WriteCanonical(writer, r, includeHash: false));
+
+        /// <summary>
+        /// <see cref="WriteCanonical"/> for a stored row: the same members in the same order, the text columns as stored,
+        /// and the two JSON columns copied member by member into canonical order without building strings. False (the
+        /// record path decides) when a JSON column is not in the plain shape the one-pass parsers accept or holds an
+        /// escaped string: then copying the stored text could differ from what parsing and re-writing it gives.
+        /// </summary>
+        public bool TryWriteRaw(scoped in RawAuditRow row, out ReadOnlySpan<byte> canonical)
+        {
+            canonical = default;
+            _buffer.ResetWrittenCount();
+            _writer.Reset(_buffer);
+            var writer = _writer;
+            var complete = false;
+            try
+            {
+                writer.WriteStartObject();
+                writer.WriteString("action"u8, row.Action);
+                writer.WriteString("actor"u8, row.Actor);
+                writer.WriteString("argument_digest"u8, row.ArgumentDigest);
+                writer.WritePropertyName("decisions"u8);
+                if (!TryCopyDecisions(row.Decisions, writer))
+                {
+                    return false;
+                }
+                writer.WritePropertyName("delegation_chain"u8);
+                if (!TryCopyDelegationChain(row.DelegationChain, writer))
+                {
+                    return false;
+                }
+                writer.WriteString("outcome"u8, row.Outcome);
+                writer.WriteString("prev_hash"u8, row.PrevHash);
+                if (row.ResultDigestIsNull)
+                {
+                    writer.WriteNull("result_digest"u8);
+                }
+                else
+                {
+                    writer.WriteString("result_digest"u8, row.ResultDigest);
+                }
+                writer.WriteString("run_id"u8, row.RunId);
+                writer.WriteNumber("sequence"u8, row.Sequence);
+                writer.WriteString("time"u8, row.Time);
+                writer.WriteEndObject();
+                writer.Flush();
+                complete = true;
+            }
+            finally
+            {
+                if (!complete)
+                {
+                    _writer.Reset(_buffer);
+                    _buffer.ResetWrittenCount();
+                }
+            }
+            canonical = _buffer.WrittenSpan;
+            return true;
+        }
+
+        public ReadOnlySpan<byte> Write<T>(T value, Action<Utf8JsonWriter, T> write)
         {
             _buffer.ResetWrittenCount();
             _writer.Reset(_buffer);
             try
             {
-                WriteCanonical(_writer, record, includeHash);
+                write(_writer, value);
                 _writer.Flush();
             }
             catch
@@ -181,9 +395,18 @@ internal static class AuditRecordJson
         return json;
     }
 
-    public static string SerializeDelegationChain(IReadOnlyList<string> chain) => CanonicalJson.Serialize(DelegationChainNode(chain));
+    // The column text, written directly; byte for byte CanonicalJson.Serialize of DelegationChainNode / DecisionsNode.
+    public static string SerializeDelegationChain(IReadOnlyList<string> chain)
+    {
+        var buffer = s_threadBuffer ??= new CanonicalBuffer();
+        return Encoding.UTF8.GetString(buffer.Write(chain, static (writer, c) => WriteDelegationChain(writer, c)));
+    }
 
-    public static string SerializeDecisions(IReadOnlyList<LayerDecision> decisions) => CanonicalJson.Serialize(DecisionsNode(decisions));
+    public static string SerializeDecisions(IReadOnlyList<LayerDecision> decisions)
+    {
+        var buffer = s_threadBuffer ??= new CanonicalBuffer();
+        return Encoding.UTF8.GetString(buffer.Write(decisions, static (writer, d) => WriteDecisions(writer, d)));
+    }
 
     // Both parsers first try a single Utf8JsonReader pass that accepts only the plain shape this class writes (every
     // member present once, strings only, nothing else). Anything else, including everything malformed, goes to the
@@ -341,4 +564,22 @@ internal static class AuditRecordJson
 
     private static string RequiredString(JsonObject json, string name) =>
         json[name]?.GetValue<string>() ?? throw new JsonException($"a decision has no {name}");
+}
+
+/// <summary>An <c>audit_log</c> row's columns as SQLite stores them (UTF-8), valid only until the reader moves on.</summary>
+internal readonly ref struct RawAuditRow
+{
+    public required long Sequence { get; init; }
+    public required ReadOnlySpan<byte> Time { get; init; }
+    public required ReadOnlySpan<byte> RunId { get; init; }
+    public required ReadOnlySpan<byte> Actor { get; init; }
+    public required ReadOnlySpan<byte> DelegationChain { get; init; }
+    public required ReadOnlySpan<byte> Action { get; init; }
+    public required ReadOnlySpan<byte> ArgumentDigest { get; init; }
+    public required ReadOnlySpan<byte> Decisions { get; init; }
+    public required ReadOnlySpan<byte> Outcome { get; init; }
+    public required ReadOnlySpan<byte> ResultDigest { get; init; }
+    public required bool ResultDigestIsNull { get; init; }
+    public required ReadOnlySpan<byte> PrevHash { get; init; }
+    public required ReadOnlySpan<byte> Hash { get; init; }
 }

@@ -41,6 +41,46 @@ public sealed class AuditRecordJsonTests
             Assert.False(AuditRecordJson.HashMatches(record with { Hash = referenceHash[..^1] }));
             Assert.False(AuditRecordJson.HashMatches(record with { Hash = referenceHash[..^1] + (referenceHash[^1] == '0' ? '1' : '0') }));
             Assert.Equal(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(AuditRecordJson.ToJson(record, includeHash: true))), AuditRecordJson.LeafBytes(record));
+            var json = AuditRecordJson.ToJson(record, includeHash: false);
+            Assert.Equal(CanonicalJson.Serialize(json["decisions"]), AuditRecordJson.SerializeDecisions(record.Decisions));
+            Assert.Equal(CanonicalJson.Serialize(json["delegation_chain"]), AuditRecordJson.SerializeDelegationChain(record.DelegationChain));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardStrings))]
+    public void RawHashMatches_ColumnsAsStored_AgreesWithTheRecordHash(string text)
+    {
+        foreach (var record in Records(text).Where(r => r.DelegationChain.Count > 0 && r.Decisions.All(d => Enum.IsDefined(d.Verdict))))
+        {
+            var hashed = record with { Time = record.Time.ToUniversalTime(), Hash = AuditRecordJson.ComputeHash(record) };
+            byte[] U(string value) => Encoding.UTF8.GetBytes(value);
+            bool Matches(AuditRecord r, string? time = null) => AuditRecordJson.RawHashMatches(new RawAuditRow
+            {
+                Sequence = r.Sequence,
+                Time = U(time ?? r.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+                RunId = U(r.RunId),
+                Actor = U(r.Actor),
+                DelegationChain = U(AuditRecordJson.SerializeDelegationChain(r.DelegationChain)),
+                Action = U(r.Action),
+                ArgumentDigest = U(r.ArgumentDigest),
+                Decisions = U(AuditRecordJson.SerializeDecisions(r.Decisions)),
+                Outcome = U(r.Outcome),
+                ResultDigest = r.ResultDigest is null ? default : U(r.ResultDigest),
+                ResultDigestIsNull = r.ResultDigest is null,
+                PrevHash = U(r.PrevHash),
+                Hash = U(r.Hash),
+            });
+
+            // Declined, so that the record path decides: NUL in a column, and escaped strings in the JSON columns (whose
+            // stored text need not be what re-writing them gives). Every other intact row is accepted.
+            var escaped = AuditRecordJson.SerializeDecisions(hashed.Decisions).Contains('\\', StringComparison.Ordinal) ||
+                AuditRecordJson.SerializeDelegationChain(hashed.DelegationChain).Contains('\\', StringComparison.Ordinal);
+            Assert.Equal(!text.Contains('\0', StringComparison.Ordinal) && !escaped, Matches(hashed));
+            Assert.True(AuditRecordJson.HashMatches(hashed));
+            Assert.False(Matches(hashed with { Outcome = "denied" }));
+            Assert.False(Matches(hashed with { Sequence = hashed.Sequence + 1 }));
+            Assert.False(Matches(hashed, time: "2025-03-01T07:30:00.1234567+00:00"));
         }
     }
 

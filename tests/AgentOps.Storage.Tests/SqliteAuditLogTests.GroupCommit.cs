@@ -91,6 +91,68 @@ public sealed partial class SqliteAuditLogTests
     }
 
     [Fact]
+    public async Task VerifyAsync_RecordsWithEscapedAndNonAsciiText_AreIntactAndATamperAmongThemIsFound()
+    {
+        var sut = await CreateLogAsync();
+        string[] texts = ["plain", "quote \" and \\ backslash", "tab\tnew\nline", "ünïcödé 日本語 😀", "sep \u2028 \uFEFF", "nul \u0000 here"];
+        await sut.AppendBatchAsync(texts.Select((t, i) => Entry(i) with
+        {
+            RunId = t,
+            DelegationChain = ["user:" + t, "agent:planner"],
+            Decisions = [new LayerDecision("L1", Verdict.Allow, t, "reason " + t)],
+        }).ToArray());
+
+        Assert.True((await sut.VerifyAsync()).Intact);
+        await _directory.ExecuteRawAsync("""UPDATE audit_log SET decisions = replace(decisions, '"L1"', '"L2"') WHERE sequence = 5;""");
+        var verification = await sut.VerifyAsync();
+        Assert.Equal(5, verification.FirstBadSequence);
+        Assert.Equal("record 5 was changed: stored hash does not match its contents", verification.Problem);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET time = replace(time, 'Z', '+00:00') WHERE sequence = 2;")] // the same instant, spelled otherwise
+    [InlineData("UPDATE audit_log SET decisions = replace(replace(decisions, ',', ' , '), ':', ' : ') WHERE sequence = 2;")] // spacing
+    [InlineData("UPDATE audit_log SET delegation_chain = ' ' || delegation_chain || ' ' WHERE sequence = 3;")]
+    public async Task VerifyAsync_EquivalentSpellingOfAColumn_StillIntactAsTheRecordPathDecides(string sql)
+    {
+        var sut = await CreateLogAsync();
+        await sut.AppendBatchAsync(Enumerable.Range(1, 4).Select(n => Entry(n)).ToArray());
+        await _directory.ExecuteRawAsync(sql);
+
+        var verification = await sut.VerifyAsync();
+
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(4, verification.RecordsChecked);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET run_id = CAST(X'72756EC328' AS TEXT) WHERE sequence = 2;")] // invalid UTF-8
+    [InlineData("UPDATE audit_log SET run_id = 'run-' || char(0) || '2' WHERE sequence = 2;")] // NUL
+    [InlineData("UPDATE audit_log SET outcome = 5 WHERE sequence = 2;")] // an integer in a text column
+    [InlineData("UPDATE audit_log SET actor = CAST('agent:planner' AS BLOB) WHERE sequence = 2;")] // a blob holding the same text
+    [InlineData("UPDATE audit_log SET time = '2025-03-01T09:30:00.0000001Z' WHERE sequence = 2;")]
+    public async Task VerifyAsync_OddlyStoredColumn_ReportedAsTheRecordPathDecides(string sql)
+    {
+        var sut = await CreateLogAsync();
+        await sut.AppendBatchAsync(Enumerable.Range(1, 4).Select(n => Entry(n)).ToArray());
+        await _directory.ExecuteRawAsync(sql);
+
+        var verification = await sut.VerifyAsync();
+
+        // The fast path declines each of these rows; the record path reads it and decides, as it did before it existed.
+        if (sql.Contains("AS BLOB", StringComparison.Ordinal))
+        {
+            Assert.True(verification.Intact, verification.Problem);
+        }
+        else
+        {
+            Assert.False(verification.Intact);
+            Assert.Equal(2, verification.FirstBadSequence);
+            Assert.Equal("record 2 was changed: stored hash does not match its contents", verification.Problem);
+        }
+    }
+
+    [Fact]
     public async Task VerifyAsync_Cancelled_Throws()
     {
         var sut = await CreateLogAsync();
