@@ -82,37 +82,43 @@ internal static class AuditLogRows
         PrevHash: reader.GetString(10),
         Hash: reader.GetString(11));
 
-    /// <summary>An INSERT with its parameters declared once, for <see cref="SetValues"/> per record of a batch.</summary>
-    public static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>An INSERT with its parameters declared once, for <see cref="PreparedInsert.SetValues"/> per record of a batch.</summary>
+    public static PreparedInsert CreateInsert(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var command = connection.CreateCommand(
-            $"""
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
             INSERT INTO audit_log ({Columns})
             VALUES (@sequence, @time, @run_id, @actor, @delegation_chain, @action, @argument_digest,
                     @decisions, @outcome, @result_digest, @prev_hash, @hash);
-            """,
-            "@time", "@run_id", "@actor", "@delegation_chain", "@action", "@argument_digest", "@decisions", "@outcome",
-            "@result_digest", "@prev_hash", "@hash");
-        command.Parameters.Add("@sequence", SqliteType.Integer);
+            """;
         command.Transaction = transaction;
-        return command;
+        string[] names = ["@sequence", "@time", "@run_id", "@actor", "@delegation_chain", "@action", "@argument_digest", "@decisions", "@outcome", "@result_digest", "@prev_hash", "@hash"];
+        var parameters = names.Select((name, i) => command.Parameters.Add(name, i == 0 ? SqliteType.Integer : SqliteType.Text)).ToArray();
+        return new PreparedInsert(command, parameters);
     }
 
-    public static void SetValues(SqliteCommand command, AuditRecord record)
+    /// <summary>The batch INSERT and its parameters in column order, so setting a record's values needs no lookups by name.</summary>
+    public sealed class PreparedInsert(SqliteCommand command, SqliteParameter[] parameters) : IDisposable
     {
-        var parameters = command.Parameters;
-        parameters["@sequence"].Value = record.Sequence;
-        parameters["@time"].Value = StorageTime.Format(record.Time);
-        parameters["@run_id"].Value = record.RunId;
-        parameters["@actor"].Value = record.Actor;
-        parameters["@delegation_chain"].Value = AuditRecordJson.SerializeDelegationChain(record.DelegationChain);
-        parameters["@action"].Value = record.Action;
-        parameters["@argument_digest"].Value = record.ArgumentDigest;
-        parameters["@decisions"].Value = AuditRecordJson.SerializeDecisions(record.Decisions);
-        parameters["@outcome"].Value = record.Outcome;
-        parameters["@result_digest"].Value = (object?)record.ResultDigest ?? DBNull.Value;
-        parameters["@prev_hash"].Value = record.PrevHash;
-        parameters["@hash"].Value = record.Hash;
+        public SqliteCommand Command => command;
+
+        public void SetValues(AuditRecord record, string time)
+        {
+            parameters[0].Value = record.Sequence;
+            parameters[1].Value = time;
+            parameters[2].Value = record.RunId;
+            parameters[3].Value = record.Actor;
+            parameters[4].Value = AuditRecordJson.SerializeDelegationChain(record.DelegationChain);
+            parameters[5].Value = record.Action;
+            parameters[6].Value = record.ArgumentDigest;
+            parameters[7].Value = AuditRecordJson.SerializeDecisions(record.Decisions);
+            parameters[8].Value = record.Outcome;
+            parameters[9].Value = (object?)record.ResultDigest ?? DBNull.Value;
+            parameters[10].Value = record.PrevHash;
+            parameters[11].Value = record.Hash;
+        }
+
+        public void Dispose() => command.Dispose();
     }
 
     public static void Bind(SqliteCommand command, AuditRecord record) => command

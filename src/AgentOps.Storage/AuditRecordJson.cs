@@ -160,7 +160,13 @@ internal static class AuditRecordJson
         }
         writer.WriteString("run_id"u8, record.RunId);
         writer.WriteNumber("sequence"u8, record.Sequence);
-        writer.WriteString("time"u8, StorageTime.Format(record.Time));
+        Span<char> time = stackalloc char[64];
+        // StorageTime.Format without the string: the UTC round-trip ("O") form.
+        if (!record.Time.UtcDateTime.TryFormat(time, out var written, "O", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("a round-trip time does not fit in 64 characters");
+        }
+        writer.WriteString("time"u8, time[..written]);
         writer.WriteEndObject();
     }
 

@@ -73,14 +73,15 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
             await using (transaction.ConfigureAwait(false))
             {
                 var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                using var command = AuditLogRows.CreateInsert(connection, transaction);
+                using var insert = AuditLogRows.CreateInsert(connection, transaction);
                 var time = timeProvider.GetUtcNow().ToUniversalTime();
+                var timeText = StorageTime.Format(time);
                 var previous = head;
                 for (var i = 0; i < entries.Count; i++)
                 {
                     var record = Chain(entries[i], previous.Sequence + 1, time, previous.Hash);
-                    AuditLogRows.SetValues(command, record);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    insert.SetValues(record, timeText);
+                    await insert.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     records[i] = record;
                     previous = new AuditCheckpoint(record.Sequence, record.Hash);
                 }
