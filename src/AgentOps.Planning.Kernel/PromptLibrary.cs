@@ -26,6 +26,18 @@ public sealed class PromptLibrary
 
     public JsonSchema PlanSchema { get; }
 
+    /// <summary>
+    /// The investigator's system prompt (<c>investigate.system.md</c>, placeholders <c>{{spotlighting}}</c>,
+    /// <c>{{scopes}}</c>, <c>{{unavailable}}</c>); null when the directory has none. Not part of <see cref="Digest"/>,
+    /// which identifies the planning prompts; see <see cref="InvestigateDigest"/>.
+    /// </summary>
+    public string? InvestigateSystem { get; private init; }
+
+    /// <summary>A short digest of the investigator's system prompt; null when there is none.</summary>
+    public string? InvestigateDigest => InvestigateSystem is null
+        ? null
+        : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(InvestigateSystem)))[..16];
+
     /// <summary>A short digest of every template and the schema together, recorded with each plan.</summary>
     public string Digest { get; }
 
@@ -47,7 +59,11 @@ public sealed class PromptLibrary
         {
             throw new InvalidDataException($"{Path.Combine(directory, "plan.schema.json")}: not a valid JSON Schema: {ex.Message}", ex);
         }
-        return new PromptLibrary(StripHeader(Read("plan.system.md")), StripHeader(Read("repair.user.md")), schema, schemaText);
+        var investigate = Path.Combine(directory, "investigate.system.md");
+        return new PromptLibrary(StripHeader(Read("plan.system.md")), StripHeader(Read("repair.user.md")), schema, schemaText)
+        {
+            InvestigateSystem = File.Exists(investigate) ? StripHeader(File.ReadAllText(investigate)) : null,
+        };
     }
 
     /// <summary>Replaces each <c>{{name}}</c>; a placeholder left over is a template error, not something to send.</summary>

@@ -29,6 +29,22 @@ public sealed class PromptSnapshotTests
     }
 
     [Fact]
+    public void InvestigateSystemPrompt_Rendered_MatchesTheSnapshot()
+    {
+        // The investigator fills {{spotlighting}} with AgentOps.Guardrails' Spotlighter.Instructions; this project does not
+        // reference the guardrails, so a marker stands in for it here (the investigator's tests check it arrives).
+        var rendered = PromptLibrary.Render(KernelPlannerHarness.Prompts.InvestigateSystem!, new Dictionary<string, string>
+        {
+            ["spotlighting"] = "<Spotlighter.Instructions>",
+            ["scopes"] = "k8s:read:ns/payments prometheus:query:metrics",
+            ["unavailable"] = "none",
+        });
+
+        AssertSnapshot("investigate.system.txt", rendered);
+        Assert.StartsWith("sha256:", KernelPlannerHarness.Prompts.InvestigateDigest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_PlaceholderWithoutAValue_IsAnErrorNotSent()
     {
         var error = Assert.Throws<InvalidOperationException>(() => PromptLibrary.Render("Catalogue: {{catalogue}}", new Dictionary<string, string>()));

@@ -174,7 +174,7 @@ public sealed partial class McpToolGateway : IToolGateway
         var descriptors = tools.ToDictionary(
             t => t.Name,
             t => new ToolDescriptor(endpoint.Name, t.Name, t.ProtocolTool.InputSchema.Clone(),
-                t.ProtocolTool.Annotations?.ReadOnlyHint == true, t.ProtocolTool.Annotations?.DestructiveHint != false),
+                t.ProtocolTool.Annotations?.ReadOnlyHint == true, t.ProtocolTool.Annotations?.DestructiveHint != false, t.Description),
             StringComparer.Ordinal);
         return new Connection(client, descriptors);
     }
