@@ -104,6 +104,12 @@ public sealed class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         var entries = new List<AuditEntry>(_maxBatch);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Callers acknowledged by the last commit are usually about to append again; one yield lets their
+            // continuations queue those appends, so they join this transaction instead of waiting for the next fsync.
+            if (reader.Count < _maxBatch)
+            {
+                await Task.Yield();
+            }
             batch.Clear();
             entries.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var pending))
