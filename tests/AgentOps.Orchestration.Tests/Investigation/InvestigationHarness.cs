@@ -2,6 +2,7 @@ using AgentOps.Core;
 using AgentOps.Guardrails;
 using AgentOps.Guardrails.Layers;
 using AgentOps.Orchestration.Investigation;
+using AgentOps.Orchestration.Tools;
 using AgentOps.Planning.Kernel;
 using AgentOps.Testing;
 
@@ -14,11 +15,11 @@ namespace AgentOps.Orchestration.Tests.Investigation;
 /// </summary>
 internal sealed class InvestigationHarness : IDisposable
 {
-    private InvestigationHarness(ExecutorHarness executor, FakeChatCompletions model, InvestigationBudget budget)
+    private InvestigationHarness(ExecutorHarness executor, FakeChatCompletions model, InvestigationBudget budget, IToolGateway? gateway)
     {
         Executor = executor;
         Model = model;
-        Tools = new ScriptedClusterTools(executor.Time);
+        Gateway = gateway ?? new ScriptedClusterTools(executor.Time);
         Options = new LlmOptions
         {
             Provider = "openai-compatible",
@@ -39,7 +40,7 @@ internal sealed class InvestigationHarness : IDisposable
             new AuditLayer(executor.Audit));
         Investigator = new Investigator(
             ModelConnection.CreateKernel(Options, FakeChatCompletions.ApiKey, TimeProvider.System),
-            Tools, pipeline, executor.Broker, executor.Agents, executor.Audit,
+            Gateway, pipeline, executor.Broker, executor.Agents, executor.Audit,
             PromptLibrary.Load(Path.Combine(AppContext.BaseDirectory, "prompts", "kernel")),
             Options, budget, executor.Time);
     }
@@ -50,14 +51,24 @@ internal sealed class InvestigationHarness : IDisposable
 
     public FakeChatCompletions Model { get; }
 
-    public ScriptedClusterTools Tools { get; }
+    public IToolGateway Gateway { get; }
+
+    /// <summary>The scripted tools, when the harness was not given a gateway.</summary>
+    public ScriptedClusterTools Tools => (ScriptedClusterTools)Gateway;
 
     public LlmOptions Options { get; }
 
     public Investigator Investigator { get; }
 
     public static async Task<InvestigationHarness> CreateAsync(string conversation, InvestigationBudget? budget = null) =>
-        new(await ExecutorHarness.CreateAsync(), FakeChatCompletions.Serve(conversation), budget ?? new InvestigationBudget());
+        new(await ExecutorHarness.CreateAsync(), FakeChatCompletions.Serve(conversation), budget ?? new InvestigationBudget(), null);
+
+    /// <summary>A harness whose tools are reached through <paramref name="gateway"/>, built from the executor's parts (its keys, its clock).</summary>
+    public static async Task<InvestigationHarness> CreateAsync(string conversation, Func<ExecutorHarness, IToolGateway> gateway)
+    {
+        var executor = await ExecutorHarness.CreateAsync();
+        return new(executor, FakeChatCompletions.Serve(conversation), new InvestigationBudget(), gateway(executor));
+    }
 
     public Task<InvestigationReport> InvestigateAsync(string question = "why is payment-service slow?", string? scopes = "k8s:read:ns/payments") =>
         Investigator.InvestigateAsync(new InvestigationRequest(question, Requester, scopes is null ? null : ScopeSet.Parse(scopes)));
@@ -80,6 +91,7 @@ internal sealed class InvestigationHarness : IDisposable
 
     public void Dispose()
     {
+        Gateway.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Model.Dispose();
         Executor.Dispose();
     }
