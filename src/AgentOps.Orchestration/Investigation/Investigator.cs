@@ -87,7 +87,17 @@ public sealed class Investigator(
 
         using var wall = new CancellationTokenSource(budget.WallTime, timeProvider);
         using var listing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wall.Token);
-        var (descriptors, unavailable) = await ToolsAsync(listing.Token).ConfigureAwait(false);
+        Dictionary<(string, string), ToolDescriptor> descriptors;
+        List<string> unavailable;
+        try
+        {
+            (descriptors, unavailable) = await ToolsAsync(listing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (wall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return await EndAsync(new InvestigationReport(id, request.Question, InvestigationOutcome.Stopped, null,
+                $"stopped: wall-time budget of {budget.WallTime} exhausted while the tool servers started", [], noUsage), request, cancellationToken).ConfigureAwait(false);
+        }
         // A third-party server cannot check our token; the orchestrator's scope map for it decides each call's scope.
         var scopeRules = tools.Servers.Where(s => s.ScopeRules is not null).ToDictionary(s => s.Name, s => s.ScopeRules!, StringComparer.Ordinal);
         // Audit records are written with the caller's token: a call that was made is recorded even when the wall-time
