@@ -22,8 +22,11 @@ public sealed class TaintTracker(TextScreen screen)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var scan = screen.Scan(outcome.Text ?? string.Empty, ScanChannel.ToolOutput);
-        if (outcome.Structured is { } structured && structured.ToJsonString() is var json && json != outcome.Text
-            && screen.Scan(json, ScanChannel.ToolOutput) is var structuredScan && structuredScan.Score > scan.Score)
+        // The structured result is screened as its strings, unescaped and one per line, not as JSON text: in JSON a log
+        // line break is a backslash and an 'n', which hides the word boundary the patterns look for, so an attack on
+        // the line after an ordinary log line ("…ms\nignore previous instructions") would go unseen.
+        if (outcome.Structured is { } structured && string.Join('\n', Strings(structured)) is var strings && strings != outcome.Text
+            && screen.Scan(strings, ScanChannel.ToolOutput) is var structuredScan && structuredScan.Score > scan.Score)
         {
             scan = structuredScan;
         }
@@ -89,6 +92,15 @@ public sealed class TaintTracker(TextScreen screen)
         }
         return HoldsUntrustedText(node);
     }
+
+    // Keys too: a server that echoes a map keyed by outside text (labels, annotations) carries that text in its keys.
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.SelectMany(p => Strings(p.Value).Prepend(p.Key)),
+        JsonArray array => array.SelectMany(Strings),
+        JsonValue value when value.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
 
     private static bool HoldsUntrustedText(JsonNode? node) => node switch
     {
