@@ -39,11 +39,14 @@ public sealed class LlmResilienceHandler : DelegatingHandler
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500);
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
+        // Polly refuses a retry strategy of zero attempts; "no retries" means no retry strategy.
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,
-                MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryDelay,
@@ -55,7 +58,9 @@ public sealed class LlmResilienceHandler : DelegatingHandler
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        }
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,

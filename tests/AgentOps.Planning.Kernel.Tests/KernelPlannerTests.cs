@@ -102,6 +102,19 @@ public sealed class KernelPlannerTests
     }
 
     [Fact]
+    public async Task PlanAsync_RetriesSetToZero_CallsOnceAndFails()
+    {
+        using var endpoint = FakeChatCompletions.Serve("plan-server-errors.json");
+        var options = KernelPlannerHarness.Options(endpoint.BaseUrl);
+        options.MaxRetries = 0;
+        var sut = KernelPlannerHarness.Create(options);
+
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => sut.PlanAsync(KernelPlannerHarness.Goal()));
+
+        Assert.Single(endpoint.Requests);
+    }
+
+    [Fact]
     public async Task PlanAsync_ModelFindsNoSkill_RefusesWithTheKnownSkills()
     {
         using var endpoint = FakeChatCompletions.Serve("plan-no-skill.json");
