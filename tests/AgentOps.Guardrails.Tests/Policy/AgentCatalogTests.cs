@@ -27,11 +27,12 @@ public sealed class AgentCatalogTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Load_RepositoryAgents_HasPlannerAndInfraProvisioner()
+    public void Load_RepositoryAgents_HasPlannerInfraProvisionerAndInvestigator()
     {
         var sut = AgentCatalog.Load(TestPolicy.AgentsDirectory);
 
-        Assert.Equal(["infra-provisioner", "planner"], sut.Agents.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["infra-provisioner", "investigator", "planner"], sut.Agents.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("spiffe://agentops.local/agent/investigator", sut.Get("investigator").Id);
         Assert.Equal("spiffe://agentops.local/agent/planner", sut.Get("planner").Id);
         Assert.Equal("spiffe://agentops.local/agent/infra-provisioner", sut.Get("infra-provisioner").Id);
     }
