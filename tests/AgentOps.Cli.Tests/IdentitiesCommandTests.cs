@@ -26,7 +26,7 @@ public sealed class IdentitiesCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var rows = Rows(result);
-        Assert.Equal([Provisioner, Planner], rows.Keys);
+        Assert.Equal([Provisioner, "spiffe://agentops.local/agent/investigator", Planner], rows.Keys);
         Assert.Equal(0, rows[Provisioner]["tokensIssued"]!.GetValue<int>());
         Assert.Empty(rows[Provisioner]["activeTokens"]!.AsArray());
         Assert.Null(rows[Provisioner]["lastUsedAt"]);
@@ -167,7 +167,7 @@ public sealed class IdentitiesCommandTests : IDisposable
     [InlineData(new string[0], 2, "exactly one of --jti <id>, --agent <name or SPIFFE ID>, or --run <run id>")]
     [InlineData(new[] { "--jti", "abc", "--run", "r" }, 2, "exactly one of")]
     [InlineData(new[] { "--jti", "no-such-token" }, 1, "No token with jti 'no-such-token' was issued here")]
-    [InlineData(new[] { "--agent", "cluster admin" }, 2, "--agent 'cluster admin' is neither an agent in the catalogue (infra-provisioner, planner) nor a SPIFFE ID")]
+    [InlineData(new[] { "--agent", "cluster admin" }, 2, "--agent 'cluster admin' is neither an agent in the catalogue (infra-provisioner, investigator, planner) nor a SPIFFE ID")]
     public async Task Revoke_BadInput_ExitsNonZeroSayingWhy(string[] options, int exitCode, string message)
     {
         var result = await _sut.RunAsync(["identities", "revoke", .. options, "--json"]);

@@ -118,7 +118,7 @@ public sealed class TokenCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--agent", "cluster-admin" }, 2, "--agent 'cluster-admin' is not in the agent catalogue (infra-provisioner, planner)")]
+    [InlineData(new[] { "--agent", "cluster-admin" }, 2, "--agent 'cluster-admin' is not in the agent catalogue (infra-provisioner, investigator, planner)")]
     [InlineData(new[] { "--ttl", "16m" }, 2, "--ttl 960s is longer than the 15m any delegated token may live")]
     [InlineData(new[] { "--ttl", "5" }, 2, "--ttl '5' is not a duration")]
     [InlineData(new[] { "--scope", "git commit" }, 2, "--scope 'git' is not a scope")]
