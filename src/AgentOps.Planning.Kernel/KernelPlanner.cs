@@ -1,11 +1,8 @@
-using System.ClientModel;
 using AgentOps.Core;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace AgentOps.Planning.Kernel;
 
@@ -42,9 +39,9 @@ public sealed class KernelPlanner(IChatCompletionService chat, SkillCatalog cata
             {
                 answer = await chat.GetChatMessageContentAsync(history, settings, kernel: null, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsEndpointFailure(ex, cancellationToken))
+            catch (Exception ex) when (ModelEndpointFailure.Is(ex, cancellationToken))
             {
-                throw new ModelUnavailableException($"the model endpoint failed: {Describe(ex)}", ex) { Usage = usage.Calls > 0 ? usage : null };
+                throw new ModelUnavailableException($"the model endpoint failed: {ModelEndpointFailure.Describe(ex)}", ex) { Usage = usage.Calls > 0 ? usage : null };
             }
             usage = usage.Add(UsageOf(answer));
             if (ModelPlan.TryRead(answer.Content, prompts.PlanSchema, out var plan, out error))
@@ -77,31 +74,5 @@ public sealed class KernelPlanner(IChatCompletionService chat, SkillCatalog cata
             output = tokens.OutputTokenCount;
         }
         return new ModelUsage(options.Model, 1, input, output, options.EstimateCost(input, output));
-    }
-
-    private static bool IsEndpointFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpOperationException or HttpRequestException or ClientResultException or BrokenCircuitException or TimeoutRejectedException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    // Status and reason only: exception text from HTTP clients can echo request details.
-    private static string Describe(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case HttpOperationException { StatusCode: { } status }:
-                    return $"HTTP {(int)status} {status}";
-                case ClientResultException { Status: > 0 } client:
-                    return $"HTTP {client.Status}";
-                case BrokenCircuitException:
-                    return "circuit open after repeated failures";
-                case TimeoutRejectedException or OperationCanceledException:
-                    return "timed out";
-                case HttpRequestException request:
-                    return $"connection failed ({request.HttpRequestError})";
-            }
-        }
-        return ex.GetType().Name;
     }
 }

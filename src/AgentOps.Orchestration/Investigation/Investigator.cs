@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.Security.Cryptography;
 using AgentOps.Core;
 using AgentOps.Guardrails;
@@ -11,8 +10,6 @@ using AgentOps.Planning.Kernel;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace AgentOps.Orchestration.Investigation;
 
@@ -132,9 +129,9 @@ public sealed class Investigator(
         {
             // A budget ran out during a model or tool call, or an answer spent one; the report below says which.
         }
-        catch (Exception ex) when (IsEndpointFailure(ex, cancellationToken))
+        catch (Exception ex) when (ModelEndpointFailure.Is(ex, cancellationToken))
         {
-            failure = $"failed: the model endpoint failed: {Describe(ex)}";
+            failure = $"failed: the model endpoint failed: {ModelEndpointFailure.Describe(ex)}";
         }
 
         var usage = Usage(history, answer);
@@ -215,31 +212,5 @@ public sealed class Investigator(
             [new LayerDecision(Layer, verdict, "investigation." + report.Outcome.ToString().ToLowerInvariant(), reason)],
             report.Outcome.ToString().ToLowerInvariant(), AuditLayer.Digest(report.Answer ?? report.StopReason ?? string.Empty)), cancellationToken).ConfigureAwait(false);
         return report;
-    }
-
-    private static bool IsEndpointFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && ex is HttpOperationException or HttpRequestException or ClientResultException or BrokenCircuitException or TimeoutRejectedException or OperationCanceledException;
-
-    // Status and reason only, as the planner reports them: exception text from HTTP clients can echo request details.
-    private static string Describe(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case HttpOperationException { StatusCode: { } status }:
-                    return $"HTTP {(int)status} {status}";
-                case ClientResultException { Status: > 0 } client:
-                    return $"HTTP {client.Status}";
-                case BrokenCircuitException:
-                    return "circuit open after repeated failures";
-                case TimeoutRejectedException or OperationCanceledException:
-                    return "timed out";
-                case HttpRequestException request:
-                    return $"connection failed ({request.HttpRequestError})";
-            }
-        }
-        return ex.GetType().Name;
     }
 }
