@@ -27,4 +27,13 @@ if [ ! -f tests/interop/node_modules/.package-lock.json ] || [ tests/interop/pac
   npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 fi
 
-exec dotnet test AgentOps.sln "$@"
+# The output goes to the console and to a log, from which one summary line is read at the end.
+log="$(mktemp)"
+set +e
+dotnet test AgentOps.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}'; }
+echo "Tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+rm -f "$log"
+exit "$status"
