@@ -6,7 +6,8 @@ namespace AgentOps.Guardrails;
 /// <summary>
 /// Rate limits keyed by agent or tenant: one <see cref="SlidingLogRateLimiter"/> (a System.Threading.RateLimiting
 /// <see cref="RateLimiter"/>) per key and limit, timed by the injected <see cref="TimeProvider"/> so tests are exact.
-/// It lives in the orchestrating process; a multi-replica deployment needs a shared store (see docs/architecture.md).
+/// It lives in one process. L2 reaches it through <see cref="InMemoryGuardrailBudgets"/>, the store for tests and
+/// harnesses; the CLI gives L2 the SQLite store instead, so budgets hold across every process on one data directory.
 /// </summary>
 public sealed class AgentRateLimiter(TimeProvider timeProvider)
 {
@@ -68,6 +69,34 @@ public sealed class AgentRateLimiter(TimeProvider timeProvider)
             return -1;
         }
     }
+
+    /// <summary>How many of <paramref name="permits"/> <paramref name="key"/> has taken in the window ending now.</summary>
+    public int Taken(string key, int permits, TimeSpan window)
+    {
+        lock (_gate)
+        {
+            return permits - (int)(Get(key, permits, window).GetStatistics()?.CurrentAvailablePermits ?? 0);
+        }
+    }
+
+    /// <summary>Takes <paramref name="amount"/> permits at once (a blast radius spends one per object changed).</summary>
+    /// <returns>False, and nothing taken, when fewer than <paramref name="amount"/> are left.</returns>
+    public bool TryAcquire(string key, int permits, TimeSpan window, int amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
+        lock (_gate)
+        {
+            if (amount > permits)
+            {
+                return false;
+            }
+            using var lease = Get(key, permits, window).AttemptAcquire(amount);
+            return lease.IsAcquired;
+        }
+    }
+
+    /// <summary>Held by <see cref="InMemoryGuardrailBudgets"/> so that checking several budgets and spending them is one step.</summary>
+    internal Lock Gate => _gate;
 
     private static string SpecKey(AgentSpec agent) => "agent-spec/" + agent.Name;
 

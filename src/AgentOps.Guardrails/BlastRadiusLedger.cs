@@ -2,7 +2,8 @@ namespace AgentOps.Guardrails;
 
 /// <summary>
 /// How many objects each run has changed, and all runs within the last hour, for L2's blast-radius budgets.
-/// Kept in the orchestrating process, like <see cref="AgentRateLimiter"/>.
+/// Kept in one process, like <see cref="AgentRateLimiter"/>; L2 reaches it through <see cref="InMemoryGuardrailBudgets"/>,
+/// and the CLI gives L2 the SQLite store instead, so budgets hold across every process on one data directory.
 /// </summary>
 public sealed class BlastRadiusLedger(TimeProvider timeProvider)
 {
@@ -32,6 +33,19 @@ public sealed class BlastRadiusLedger(TimeProvider timeProvider)
             return _recent.Sum(r => r.Objects);
         }
     }
+
+    /// <summary>Adds to a run's total alone, for <see cref="InMemoryGuardrailBudgets"/>, which keeps the hour with the rate windows.</summary>
+    public void RecordRun(string runId, int objects)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentOutOfRangeException.ThrowIfNegative(objects);
+        lock (_gate)
+        {
+            _byRun[runId] = _byRun.GetValueOrDefault(runId) + objects;
+        }
+    }
+
+    internal Lock Gate => _gate;
 
     public void Record(string runId, int objects, DateTimeOffset? at = null)
     {

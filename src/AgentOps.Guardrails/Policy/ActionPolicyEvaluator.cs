@@ -7,16 +7,23 @@ namespace AgentOps.Guardrails.Policy;
 /// The one L2 decision procedure. <see cref="Layers.ActionScopeLayer"/> calls it for every live tool call, and
 /// <c>agentops policy test</c> calls it for a request file, so what the command says is what a run does.
 /// Rules are checked in a fixed order and the first that does not allow decides; its id and source are in the
-/// decision. Budgets (rate limits, blast radius) are checked before anything is spent, and spent only when
-/// <c>spend</c> is true and the call is allowed.
+/// decision. Budgets (rate limits, blast radius) are kept by an <see cref="IGuardrailBudgetStore"/>, which checks them
+/// all and spends them all, or none, in one step; they are spent only when <c>spend</c> is true and the call is
+/// allowed. The CLI's store is the SQLite database, so every process on one data directory spends from the same budgets.
 /// </summary>
-public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, AgentRateLimiter rates, BlastRadiusLedger blastRadius, TimeProvider timeProvider)
+public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, IGuardrailBudgetStore store, TimeProvider timeProvider)
 {
     private const string AllowedRule = "scope.within";
-    private readonly Lock _gate = new();
 
+    /// <summary>Budgets kept in this process alone (<see cref="InMemoryGuardrailBudgets"/>).</summary>
     public ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, TimeProvider timeProvider)
-        : this(policy, limits, new AgentRateLimiter(timeProvider), new BlastRadiusLedger(timeProvider), timeProvider)
+        : this(policy, limits, new InMemoryGuardrailBudgets(timeProvider), timeProvider)
+    {
+    }
+
+    /// <summary>Budgets kept in this process: the windowed ones in <paramref name="rates"/>, runs' totals in <paramref name="blastRadius"/>.</summary>
+    public ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, AgentRateLimiter rates, BlastRadiusLedger blastRadius, TimeProvider timeProvider)
+        : this(policy, limits, new InMemoryGuardrailBudgets(rates, blastRadius), timeProvider)
     {
     }
 
@@ -160,49 +167,41 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
 
     private PolicyDecision? CheckBudgets(ActionRequest request, AgentSpec agent, bool spend)
     {
+        // In the order they are judged: the first that has no room decides. Each carries the refusal it would give,
+        // which needs the total the store found, so that total is passed in.
         var blast = policy.BlastRadius;
-        var now = request.Time ?? timeProvider.GetUtcNow();
-        lock (_gate)
+        var budgets = new List<(BudgetSpend Spend, Func<long, PolicyDecision> Refusal)>();
+        if (request.ObjectsChanged > 0 && blast.PerRun is { } perRun)
         {
-            if (request.ObjectsChanged > 0 && blast.PerRun is { } perRun && blastRadius.ChangedInRun(request.RunId) + request.ObjectsChanged > perRun)
-            {
-                return Deny("policy.blast-radius.run", policy.Source(blast.PerRunLine),
-                    $"run {request.RunId} has changed {blastRadius.ChangedInRun(request.RunId)} objects; {request.ObjectsChanged} more would exceed {perRun} per run");
-            }
-            if (request.ObjectsChanged > 0 && blast.PerHour is { } perHour && blastRadius.ChangedInLastHour(now) + request.ObjectsChanged > perHour)
-            {
-                return Deny("policy.blast-radius.hour", policy.Source(blast.PerHourLine),
-                    $"{blastRadius.ChangedInLastHour(now)} objects were changed in the last hour; {request.ObjectsChanged} more would exceed {perHour} per hour");
-            }
-            var tenant = request.Tenant ?? policy.TenantOf(request.Requester);
-            var budgets = new List<(string Key, int Permits, TimeSpan Window, PolicyDecision Refusal)>
-            {
-                ("agent-spec/" + agent.Name, agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1),
-                    Deny("limits.rate", $"AIAgent {agent.Name}", $"agent '{agent.Name}' exceeded {agent.ToolCallsPerMinute} tool calls per minute")),
-            };
-            if (policy.PerAgentRate is { } perAgent)
-            {
-                budgets.Add(("agent/" + agent.Name, perAgent.Permits, perAgent.Window,
-                    Deny("policy.rate.agent", policy.Source(perAgent.Line), $"agent '{agent.Name}' exceeded {perAgent.Permits} tool calls per {perAgent.Window}")));
-            }
-            if (policy.PerTenantRate is { } perTenant)
-            {
-                budgets.Add(("tenant/" + tenant, perTenant.Permits, perTenant.Window,
-                    Deny("policy.rate.tenant", policy.Source(perTenant.Line), $"tenant '{tenant}' exceeded {perTenant.Permits} tool calls per {perTenant.Window}")));
-            }
-            if (!spend)
-            {
-                return budgets.FirstOrDefault(b => !rates.WouldAllow(b.Key, b.Permits, b.Window)).Refusal;
-            }
-            var refused = rates.TryAcquireAll(budgets.Select(b => (b.Key, b.Permits, b.Window)).ToList());
-            if (refused >= 0)
-            {
-                return budgets[refused].Refusal;
-            }
-            blastRadius.Record(request.RunId, request.ObjectsChanged, now);
-            return null;
+            budgets.Add((new BudgetSpend(RunKey(request.RunId), request.ObjectsChanged, perRun, Window: null), total =>
+                Deny("policy.blast-radius.run", policy.Source(blast.PerRunLine),
+                    $"run {request.RunId} has changed {total} objects; {request.ObjectsChanged} more would exceed {perRun} per run")));
         }
+        if (request.ObjectsChanged > 0 && blast.PerHour is { } perHour)
+        {
+            budgets.Add((new BudgetSpend("blast-radius/hour", request.ObjectsChanged, perHour, TimeSpan.FromHours(1)), total =>
+                Deny("policy.blast-radius.hour", policy.Source(blast.PerHourLine),
+                    $"{total} objects were changed in the last hour; {request.ObjectsChanged} more would exceed {perHour} per hour")));
+        }
+        budgets.Add((new BudgetSpend("agent-spec/" + agent.Name, 1, agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1)), _ =>
+            Deny("limits.rate", $"AIAgent {agent.Name}", $"agent '{agent.Name}' exceeded {agent.ToolCallsPerMinute} tool calls per minute")));
+        if (policy.PerAgentRate is { } perAgent)
+        {
+            budgets.Add((new BudgetSpend("agent/" + agent.Name, 1, perAgent.Permits, perAgent.Window), _ =>
+                Deny("policy.rate.agent", policy.Source(perAgent.Line), $"agent '{agent.Name}' exceeded {perAgent.Permits} tool calls per {perAgent.Window}")));
+        }
+        if (policy.PerTenantRate is { } perTenant)
+        {
+            var tenant = request.Tenant ?? policy.TenantOf(request.Requester);
+            budgets.Add((new BudgetSpend("tenant/" + tenant, 1, perTenant.Permits, perTenant.Window), _ =>
+                Deny("policy.rate.tenant", policy.Source(perTenant.Line), $"tenant '{tenant}' exceeded {perTenant.Permits} tool calls per {perTenant.Window}")));
+        }
+        var result = store.TrySpend(budgets.ConvertAll(b => b.Spend), spend);
+        return result.RefusedIndex is { } refused ? budgets[refused].Refusal(result.RefusedTotal) : null;
     }
+
+    // A run's blast radius has no window: its rows are kept for as long as the store keeps them, keyed by the run.
+    private static string RunKey(string runId) => "blast-radius/run/" + runId;
 
     private static int IndexOf(IReadOnlyList<string> list, string item)
     {
