@@ -128,6 +128,14 @@ internal static class SchemaMigrations
         ALTER TABLE run_approvals ADD COLUMN break_glass INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE run_approvals ADD COLUMN reason TEXT NULL;
         """,
+        """
+        CREATE TABLE guardrail_spend (
+            key    TEXT NOT NULL,
+            at     TEXT NOT NULL,
+            amount INTEGER NOT NULL
+        );
+        CREATE INDEX ix_guardrail_spend_key_at ON guardrail_spend (key, at);
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

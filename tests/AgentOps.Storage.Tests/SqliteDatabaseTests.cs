@@ -70,7 +70,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var tables = (string?)await _directory.QueryScalarAsync(
             "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name);");
 
-        Assert.Equal("audit_log,credential_revocations,issued_credentials,pull_request_approvals,pull_requests,run_approvals,runs,schema_version,used_credentials", tables);
+        Assert.Equal("audit_log,credential_revocations,guardrail_spend,issued_credentials,pull_request_approvals,pull_requests,run_approvals,runs,schema_version,used_credentials", tables);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         await SqliteDatabase.OpenAsync(_directory.DatabasePath);
 
-        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
-        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
+        Assert.Equal(7L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(7L, await _directory.QueryScalarAsync("SELECT MAX(version) FROM schema_version;"));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var databases = await Task.WhenAll(opens);
 
         Assert.All(databases, database => Assert.Equal(Path.GetFullPath(_directory.DatabasePath), database.Path));
-        Assert.Equal(6L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
+        Assert.Equal(7L, await _directory.QueryScalarAsync("SELECT COUNT(*) FROM schema_version;"));
     }
 
     [Fact]
