@@ -18,11 +18,15 @@ public sealed partial class TextScreen
         ArgumentNullException.ThrowIfNull(text);
         var thresholds = policy.Thresholds.For(channel);
         var normalised = Normalise(text);
+        if (_automaton.ProvesClean(normalised))
+        {
+            return new InjectionScan(channel, thresholds.Judge(0), 0, []);
+        }
         var reasons = new List<InjectionReason>();
         foreach (var rule in policy.InjectionPatterns)
         {
             var weight = rule.WeightOn(channel);
-            if (weight <= 0)
+            if (weight <= 0 || rule.CannotMatch(normalised))
             {
                 continue;
             }

@@ -1,12 +1,22 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Policy;
 
 namespace AgentOps.Guardrails;
 
 /// <summary>Runs the policy's injection and secret patterns over text. Fails closed when a pattern times out.</summary>
-public sealed partial class TextScreen(GuardrailPolicy policy)
+/// <param name="policy">The patterns and thresholds.</param>
+/// <param name="buildAutomatonAfterScans">
+/// The scan on which the joined injection automaton starts building in the background (see <see cref="Injection.InjectionAutomaton"/>).
+/// </param>
+public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomatonAfterScans = Injection.InjectionAutomaton.DefaultBuildAfterScans)
 {
     private static readonly PatternRule s_timeout = new("pattern-timeout", new Regex("$^"), "a pattern took too long on this input");
+
+    private readonly Injection.InjectionAutomaton _automaton = new(policy.InjectionPatterns, buildAutomatonAfterScans);
+
+    /// <summary>The joined injection automaton this screen uses once the process has screened enough text.</summary>
+    public Injection.InjectionAutomaton Automaton => _automaton;
 
     /// <summary>
     /// The heaviest injection pattern when <paramref name="text"/>, as a tool argument, scores enough to be refused
@@ -83,6 +93,11 @@ public sealed partial class TextScreen(GuardrailPolicy policy)
     // are left as they are.
     private static string Normalise(string text)
     {
+        // Most text is plain ASCII without digits: nothing for NFKC to change, no invisible character, no leetspeak.
+        if (Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('0', '9'))
+        {
+            return text;
+        }
         var builder = new System.Text.StringBuilder(text.Length);
         foreach (var c in text.Normalize(System.Text.NormalizationForm.FormKC))
         {

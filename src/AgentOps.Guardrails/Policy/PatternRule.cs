@@ -31,12 +31,41 @@ public sealed record PatternRule(
     private readonly SearchValues<string>? _required =
         RequiredLiterals is { Count: > 0 } literals ? SearchValues.Create(literals.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
 
-    /// <summary>True when <paramref name="text"/> holds none of <see cref="RequiredLiterals"/>, so it cannot match.</summary>
+    private readonly Regex? _prefilter = LookaroundFreePrefilter(Pattern);
+
+    /// <summary>
+    /// True when <paramref name="text"/> cannot match: it holds none of <see cref="RequiredLiterals"/>, or it does not
+    /// match <see cref="Prefilter"/>.
+    /// </summary>
     /// <remarks>
-    /// Only for ASCII text: ignoring case, the regex engine also equates 'k' with the Kelvin sign and 's' with the long
-    /// s, which an ordinal comparison does not, so text outside ASCII always runs the regex.
+    /// The literals are checked only in ASCII text: ignoring case, the regex engine also equates 'k' with the Kelvin
+    /// sign and 's' with the long s, which an ordinal comparison does not, so text outside ASCII goes on to the regex.
+    /// A prefilter that times out proves nothing, so the pattern itself runs (and fails closed on its own timeout).
     /// </remarks>
-    public bool CannotMatch(string text) => _required is not null && Ascii.IsValid(text) && !text.AsSpan().ContainsAny(_required);
+    public bool CannotMatch(string text)
+    {
+        if (_required is not null && Ascii.IsValid(text) && !text.AsSpan().ContainsAny(_required))
+        {
+            return true;
+        }
+        try
+        {
+            return _prefilter is not null && !_prefilter.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// For a pattern the non-backtracking engine cannot run (it has lookarounds), the same pattern without its
+    /// lookarounds on that engine: it matches whatever the pattern matches and more, in time linear in the text.
+    /// Three such patterns (an AWS secret key, a password assignment, a request to reveal credentials) cost 45 to 70 µs
+    /// each on half a kilobyte of YAML in the backtracking interpreter, and the prefilter about 2 µs; they run only
+    /// on text the prefilter matches. Null for patterns that need none or cannot have one.
+    /// </summary>
+    public Regex? Prefilter => _prefilter;
 
     /// <summary>True when <paramref name="matched"/>, the text of one match of <see cref="Pattern"/>, is a known false positive.</summary>
     public bool IsAllowed(string matched)
@@ -102,6 +131,25 @@ public sealed record PatternRule(
             copied = match.Index + match.Length;
         }
         return redacted is null ? text : redacted.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    private static Regex? LookaroundFreePrefilter(Regex pattern)
+    {
+        if ((pattern.Options & RegexOptions.NonBacktracking) != 0 || RegexLookarounds.Remove(pattern.ToString()) is not { } stripped)
+        {
+            return null;
+        }
+        try
+        {
+            var options = (pattern.Options & (RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.Singleline))
+                | RegexOptions.NonBacktracking;
+            return new Regex(stripped, options, pattern.MatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            // Something else the engine cannot run (a backreference, an atomic group): no prefilter.
+            return null;
+        }
     }
 
     public double WeightOn(ScanChannel channel) =>

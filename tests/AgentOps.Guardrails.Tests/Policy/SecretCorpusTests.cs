@@ -13,11 +13,11 @@ namespace AgentOps.Guardrails.Tests.Policy;
 /// </summary>
 public sealed class SecretCorpusTests(ITestOutputHelper output)
 {
-    private sealed record Item(int Number, string Kind, string? Rule, string? Near, string Text);
+    internal sealed record Item(int Number, string Kind, string? Rule, string? Near, string Text);
 
     private static readonly string[] s_kinds = ["true-positive", "known-false-positive", "benign"];
 
-    private static List<Item> Load()
+    internal static List<Item> Load()
     {
         var yaml = new YamlStream();
         using (var reader = File.OpenText(Path.Combine(AppContext.BaseDirectory, "fixtures", "secrets", "corpus.yaml")))

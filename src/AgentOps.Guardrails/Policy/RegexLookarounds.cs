@@ -1,0 +1,127 @@
+using System.Text;
+
+namespace AgentOps.Guardrails.Policy;
+
+/// <summary>
+/// Removes the lookaround groups (<c>(?=…)</c>, <c>(?!…)</c>, <c>(?&lt;=…)</c>, <c>(?&lt;!…)</c>) from a .NET regular
+/// expression. A lookaround only ever narrows what a pattern matches, so the pattern without them matches a superset:
+/// text the stripped pattern does not match cannot match the original. That makes the stripped pattern an exact
+/// prefilter which the non-backtracking engine can run (it refuses lookarounds) in time linear in the text.
+/// </summary>
+public static class RegexLookarounds
+{
+    /// <summary>
+    /// The pattern without its lookarounds; null when it has none, or when removing one is not a plain deletion (a
+    /// quantifier follows it, or the pattern cannot be read): then there is no prefilter and the pattern runs as it is.
+    /// </summary>
+    public static string? Remove(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var output = new StringBuilder(pattern.Length);
+        var removed = false;
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            if (IsLookaroundStart(pattern, i))
+            {
+                var end = GroupEnd(pattern, i);
+                if (end < 0 || (end + 1 < pattern.Length && pattern[end + 1] is '*' or '+' or '?' or '{'))
+                {
+                    return null;
+                }
+                removed = true;
+                i = end + 1;
+                continue;
+            }
+            var next = TokenEnd(pattern, i);
+            if (next < 0)
+            {
+                return null;
+            }
+            output.Append(pattern, i, next - i);
+            i = next;
+        }
+        return removed ? output.ToString() : null;
+    }
+
+    private static bool IsLookaroundStart(string pattern, int i) =>
+        pattern[i] == '(' && i + 2 < pattern.Length && pattern[i + 1] == '?'
+        && (pattern[i + 2] is '=' or '!' || (pattern[i + 2] == '<' && i + 3 < pattern.Length && pattern[i + 3] is '=' or '!'));
+
+    // The index of the ')' closing the group opened at start; -1 when it is never closed.
+    private static int GroupEnd(string pattern, int start)
+    {
+        var depth = 0;
+        var i = start;
+        while (i < pattern.Length)
+        {
+            switch (pattern[i])
+            {
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return i;
+                    }
+                    break;
+            }
+            var next = TokenEnd(pattern, i);
+            if (next < 0)
+            {
+                return -1;
+            }
+            i = next;
+        }
+        return -1;
+    }
+
+    // One token: an escape (two characters, so "\(" is no group), a whole character class (in which parentheses are
+    // plain characters), or any other single character. -1 when the pattern ends inside an escape or a class.
+    private static int TokenEnd(string pattern, int i)
+    {
+        if (pattern[i] == '\\')
+        {
+            return i + 1 < pattern.Length ? i + 2 : -1;
+        }
+        if (pattern[i] != '[')
+        {
+            return i + 1;
+        }
+        var j = i + 1;
+        if (j < pattern.Length && pattern[j] == '^')
+        {
+            j++;
+        }
+        // A ']' first in a class is a literal.
+        if (j < pattern.Length && pattern[j] == ']')
+        {
+            j++;
+        }
+        var depth = 1;
+        while (j < pattern.Length)
+        {
+            switch (pattern[j])
+            {
+                case '\\':
+                    j++;
+                    break;
+                case '[' when j > 0 && pattern[j - 1] == '-':
+                    // .NET character-class subtraction: [a-z-[aeiou]].
+                    depth++;
+                    break;
+                case ']':
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return j + 1;
+                    }
+                    break;
+            }
+            j++;
+        }
+        return -1;
+    }
+}
