@@ -150,7 +150,8 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
         var journal = new RollbackJournal();
         var pipeline = new GuardrailPipeline(
             new InputValidationLayer(policy, screen),
-            new ActionScopeLayer(new ActionPolicyEvaluator(ActionPolicyLoader.Load(paths.Guardrails, agents), policy.Limits, time)),
+            // Rate and blast-radius budgets live in the database, so every command on this data directory spends from them.
+            new ActionScopeLayer(new ActionPolicyEvaluator(ActionPolicyLoader.Load(paths.Guardrails, agents), policy.Limits, new SqliteGuardrailBudgets(database, time), time)),
             new ApprovalGateLayer(new SqliteApprovalStore(database), approvalPolicy, time),
             new RollbackLayer(journal),
             new AuditLayer(audit));
