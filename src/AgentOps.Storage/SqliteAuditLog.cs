@@ -174,7 +174,7 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
     /// chain; use <see cref="VerifyAsync(AuditCheckpoint, CancellationToken)"/> to catch that.
     /// </remarks>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        VerifyCoreAsync(new AuditChainVerifier(expected: null), cancellationToken);
+        VerifyChainAsync(expected: null, cancellationToken);
 
     /// <summary>
     /// Like <see cref="VerifyAsync(CancellationToken)"/>, and also fails when the log no longer reaches
@@ -189,8 +189,13 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         {
             throw new ArgumentException("A checkpoint of an empty log must carry the genesis hash.", nameof(checkpoint));
         }
-        return VerifyCoreAsync(new AuditChainVerifier(checkpoint), cancellationToken);
+        return VerifyChainAsync(checkpoint, cancellationToken);
     }
+
+    // An intact long log is confirmed on every core; anything else is walked, and explained, record by record.
+    private async Task<AuditVerification> VerifyChainAsync(AuditCheckpoint? expected, CancellationToken cancellationToken) =>
+        await TryVerifyInParallelAsync(expected, cancellationToken).ConfigureAwait(false)
+            ?? await VerifyCoreAsync(new AuditChainVerifier(expected), cancellationToken).ConfigureAwait(false);
 
     /// <summary>One canonical JSON object per record, oldest first, for shipping to a SIEM.</summary>
     public async IAsyncEnumerable<string> ExportJsonLinesAsync(
