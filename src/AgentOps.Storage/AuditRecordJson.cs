@@ -24,6 +24,9 @@ internal static class AuditRecordJson
     [ThreadStatic]
     private static CanonicalBuffer? s_threadBuffer;
 
+    [ThreadStatic]
+    private static IncrementalHash? s_threadLeafHash;
+
     public static string ComputeHash(AuditRecord record)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
@@ -102,6 +105,33 @@ internal static class AuditRecordJson
         row.Time.Contains((byte)0) || row.RunId.Contains((byte)0) || row.Actor.Contains((byte)0) || row.DelegationChain.Contains((byte)0) ||
         row.Action.Contains((byte)0) || row.ArgumentDigest.Contains((byte)0) || row.Decisions.Contains((byte)0) ||
         row.Outcome.Contains((byte)0) || row.ResultDigest.Contains((byte)0) || row.PrevHash.Contains((byte)0);
+
+    /// <summary>
+    /// The Merkle leaf hash of <paramref name="row"/> as stored, the same that <see cref="LeafHash"/> gives for the
+    /// record read from it, into <paramref name="destination"/>. Only for a row <see cref="RawHashMatches"/> accepted: its
+    /// stored hash is then plain "sha256:" and hex, so writing it as stored is writing it as the record path would.
+    /// </summary>
+    public static bool TryRawLeafHash(scoped in RawAuditRow row, Span<byte> destination)
+    {
+        var buffer = s_threadBuffer ??= new CanonicalBuffer();
+        ReadOnlySpan<byte> leaf;
+        try
+        {
+            if (!buffer.TryWriteRaw(row, out leaf, includeHash: true))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException)
+        {
+            return false;
+        }
+        var hash = s_threadLeafHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ReadOnlySpan<byte> leafPrefix = [0x00];
+        hash.AppendData(leafPrefix);
+        hash.AppendData(leaf);
+        return hash.TryGetHashAndReset(destination, out var written) && written == SHA256.HashSizeInBytes;
+    }
 
     /// <summary>The record's Merkle leaf: the UTF-8 bytes of its exported JSON line (hash included).</summary>
     public static byte[] LeafBytes(AuditRecord record)
@@ -306,7 +336,7 @@ internal static class AuditRecordJson
         /// record path decides) when a JSON column is not in the plain shape the one-pass parsers accept or holds an
         /// escaped string: then copying the stored text could differ from what parsing and re-writing it gives.
         /// </summary>
-        public bool TryWriteRaw(scoped in RawAuditRow row, out ReadOnlySpan<byte> canonical)
+        public bool TryWriteRaw(scoped in RawAuditRow row, out ReadOnlySpan<byte> canonical, bool includeHash = false)
         {
             canonical = default;
             _buffer.ResetWrittenCount();
@@ -328,6 +358,10 @@ internal static class AuditRecordJson
                 if (!TryCopyDelegationChain(row.DelegationChain, writer))
                 {
                     return false;
+                }
+                if (includeHash)
+                {
+                    writer.WriteString("hash"u8, row.Hash);
                 }
                 writer.WriteString("outcome"u8, row.Outcome);
                 writer.WriteString("prev_hash"u8, row.PrevHash);

@@ -148,7 +148,7 @@ public sealed partial class SqliteAuditLog
             }
         }
         var ordered = signedCheckpoints.OrderBy(c => c.TreeSize).ToArray();
-        return ordered.Length == 0 ? VerifyChainAsync(head, cancellationToken) : VerifyCoreAsync(new AuditChainVerifier(head, ordered), cancellationToken);
+        return VerifyChainAsync(head, cancellationToken, ordered);
     }
 
     private static AuditRecord ReadForCheckpoint(SqliteDataReader reader)

@@ -6,39 +6,51 @@ namespace AgentOps.Storage;
 /// <summary>
 /// Verifying a long, intact log on every core. The sequence range is cut into contiguous parts, each read on its own
 /// connection and checked on its own thread (contiguous sequences, links inside the part, each stored hash against its
-/// contents, the unsigned checkpoint's hash where it falls); then the seams are checked: each part's first record must
-/// link to the previous part's last. This path can only answer "intact". Anything it is not sure of, from a bad record
-/// to a row the raw reader declines, sends the whole log to the sequential walk, which finds and names the first bad
-/// record exactly as before.
+/// contents, the unsigned checkpoint's hash where it falls, and each record's Merkle leaf hash while signed
+/// checkpoints lie ahead); then, on one thread, the seams (each part's first record must link to the previous part's
+/// last) and the signed checkpoints (the leaves folded into the RFC 6962 tree, its root and head hash compared at each
+/// checkpoint's size). This path can only answer "intact". Anything it is not sure of, from a bad record to a row the
+/// raw reader declines, sends the whole log to the sequential walk, which finds and names the first bad record
+/// exactly as before.
 /// </summary>
 public sealed partial class SqliteAuditLog
 {
+    private const int LeafSize = MerkleTree.HashSize;
+
     /// <summary>Logs shorter than this are walked sequentially: the parts' connections and threads would cost more than they save.</summary>
     internal int ParallelVerifyMinimumRecords { get; init; } = 100_000;
 
     /// <summary>How many parts a long log is cut into; the machine's cores by default.</summary>
     internal int ParallelVerifyParts { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
-    internal async Task<AuditVerification?> TryVerifyInParallelAsync(AuditCheckpoint? expected, CancellationToken cancellationToken)
+    /// <param name="expected">The unsigned checkpoint the log must reach and match, if any.</param>
+    /// <param name="signed">Signed checkpoints whose signatures were already checked, smallest tree first.</param>
+    internal async Task<AuditVerification?> TryVerifyInParallelAsync(
+        AuditCheckpoint? expected, CancellationToken cancellationToken, IReadOnlyList<SignedAuditCheckpoint>? signed = null)
     {
+        signed ??= [];
         if (ParallelVerifyParts < 2)
         {
             return null;
         }
         var (first, last) = await SequenceBoundsAsync(cancellationToken).ConfigureAwait(false);
-        // The sequential walk reports a log that does not start at 1, and one cut below the checkpoint.
-        if (first != 1 || last < ParallelVerifyMinimumRecords || (expected is not null && expected.Sequence > last))
+        // The sequential walk reports a log that does not start at 1, and one cut below a checkpoint.
+        var treeSize = signed.Count > 0 ? signed[^1].TreeSize : 0;
+        if (first != 1 || last < ParallelVerifyMinimumRecords || (expected is not null && expected.Sequence > last) || treeSize > last)
         {
             return null;
         }
+        var leaves = new byte[checked((int)(treeSize * LeafSize))];
+        var checkpointSizes = signed.Select(c => c.TreeSize).ToHashSet();
         var size = (last + ParallelVerifyParts - 1) / ParallelVerifyParts;
         var parts = Enumerable.Range(0, ParallelVerifyParts)
             .Select(i => (From: 1 + (i * size), To: Math.Min(last, (i + 1) * size)))
             .Where(p => p.From <= p.To)
-            .Select(p => Task.Run(() => VerifyPart(p.From, p.To, expected, cancellationToken), cancellationToken))
+            .Select(p => Task.Run(() => VerifyPart(new PartToVerify(p.From, p.To, expected, treeSize, leaves, checkpointSizes), cancellationToken), cancellationToken))
             .ToArray();
         var results = await Task.WhenAll(parts).ConfigureAwait(false);
         var previousHash = Encoding.UTF8.GetBytes(AuditRecordJson.GenesisHash);
+        var headHashes = new Dictionary<long, byte[]>();
         foreach (var part in results)
         {
             if (part is null || !part.FirstPrevHash.AsSpan().SequenceEqual(previousHash))
@@ -46,8 +58,34 @@ public sealed partial class SqliteAuditLog
                 return null;
             }
             previousHash = part.LastHash;
+            foreach (var (sequence, hash) in part.CheckpointHashes)
+            {
+                headHashes[sequence] = hash;
+            }
         }
-        return new AuditVerification(Intact: true, RecordsChecked: last, FirstBadSequence: null, Problem: null);
+        return SignedCheckpointsHold(signed, leaves, headHashes)
+            ? new AuditVerification(Intact: true, RecordsChecked: last, FirstBadSequence: null, Problem: null)
+            : null;
+    }
+
+    private static bool SignedCheckpointsHold(IReadOnlyList<SignedAuditCheckpoint> signed, byte[] leaves, Dictionary<long, byte[]> headHashes)
+    {
+        var frontier = new MerkleFrontier();
+        var next = 0;
+        for (var offset = 0; next < signed.Count && offset < leaves.Length; offset += LeafSize)
+        {
+            frontier.Append(leaves.AsSpan(offset, LeafSize).ToArray());
+            while (next < signed.Count && signed[next].TreeSize == frontier.Size)
+            {
+                var checkpoint = signed[next++];
+                if (!headHashes.TryGetValue(checkpoint.TreeSize, out var head) || !head.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(checkpoint.HeadHash)) ||
+                    !string.Equals(Convert.ToHexStringLower(frontier.Root()), checkpoint.RootHash, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+        return next == signed.Count;
     }
 
     private async Task<(long First, long Last)> SequenceBoundsAsync(CancellationToken cancellationToken)
@@ -68,18 +106,20 @@ public sealed partial class SqliteAuditLog
         }
     }
 
-    /// <summary>Checks records <paramref name="from"/> to <paramref name="to"/>; null as soon as anything is not certainly intact.</summary>
-    private PartVerified? VerifyPart(long from, long to, AuditCheckpoint? expected, CancellationToken cancellationToken)
+    /// <summary>Checks one part; null as soon as anything is not certainly intact.</summary>
+    private PartVerified? VerifyPart(PartToVerify part, CancellationToken cancellationToken)
     {
         using var connection = database.OpenConnection();
-        using var command = SelectRange(connection, from, to);
+        using var command = SelectRange(connection, part.From, part.To);
         using var reader = command.ExecuteReader();
         byte[]? firstPrevHash = null;
         var lastHash = Array.Empty<byte>();
-        var expectedHash = expected is not null && expected.Sequence >= from && expected.Sequence <= to
+        var expected = part.Expected;
+        var expectedHash = expected is not null && expected.Sequence >= part.From && expected.Sequence <= part.To
             ? Encoding.UTF8.GetBytes(expected.Hash)
             : null;
-        var next = from;
+        var checkpointHashes = new List<(long, byte[])>();
+        var next = part.From;
         while (reader.Read())
         {
             if ((next & 0xFFFF) == 0)
@@ -102,6 +142,17 @@ public sealed partial class SqliteAuditLog
             {
                 return null;
             }
+            if (row.Sequence <= part.TreeSize)
+            {
+                if (!AuditRecordJson.TryRawLeafHash(row, part.Leaves.AsSpan(checked((int)((row.Sequence - 1) * LeafSize)), LeafSize)))
+                {
+                    return null;
+                }
+                if (part.CheckpointSizes.Contains(row.Sequence))
+                {
+                    checkpointHashes.Add((row.Sequence, row.Hash.ToArray()));
+                }
+            }
             if (lastHash.Length == row.Hash.Length)
             {
                 row.Hash.CopyTo(lastHash);
@@ -112,8 +163,11 @@ public sealed partial class SqliteAuditLog
             }
             next++;
         }
-        return next == to + 1 && firstPrevHash is not null ? new PartVerified(firstPrevHash, lastHash) : null;
+        return next == part.To + 1 && firstPrevHash is not null ? new PartVerified(firstPrevHash, lastHash, checkpointHashes) : null;
     }
 
-    private sealed record PartVerified(byte[] FirstPrevHash, byte[] LastHash);
+    /// <param name="Leaves">Every part writes the leaf hashes of its own records (up to <paramref name="TreeSize"/>) into its own slice.</param>
+    private sealed record PartToVerify(long From, long To, AuditCheckpoint? Expected, long TreeSize, byte[] Leaves, HashSet<long> CheckpointSizes);
+
+    private sealed record PartVerified(byte[] FirstPrevHash, byte[] LastHash, IReadOnlyList<(long Sequence, byte[] Hash)> CheckpointHashes);
 }

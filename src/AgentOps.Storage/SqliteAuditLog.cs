@@ -193,9 +193,10 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
     }
 
     // An intact long log is confirmed on every core; anything else is walked, and explained, record by record.
-    private async Task<AuditVerification> VerifyChainAsync(AuditCheckpoint? expected, CancellationToken cancellationToken) =>
-        await TryVerifyInParallelAsync(expected, cancellationToken).ConfigureAwait(false)
-            ?? await VerifyCoreAsync(new AuditChainVerifier(expected), cancellationToken).ConfigureAwait(false);
+    private async Task<AuditVerification> VerifyChainAsync(
+        AuditCheckpoint? expected, CancellationToken cancellationToken, IReadOnlyList<SignedAuditCheckpoint>? signed = null) =>
+        await TryVerifyInParallelAsync(expected, cancellationToken, signed).ConfigureAwait(false)
+            ?? await VerifyCoreAsync(new AuditChainVerifier(expected, signed), cancellationToken).ConfigureAwait(false);
 
     /// <summary>One canonical JSON object per record, oldest first, for shipping to a SIEM.</summary>
     public async IAsyncEnumerable<string> ExportJsonLinesAsync(

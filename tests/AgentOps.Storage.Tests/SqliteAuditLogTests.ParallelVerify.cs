@@ -82,6 +82,48 @@ public sealed partial class SqliteAuditLogTests
         Assert.True((await log.VerifyAsync()).Intact);
     }
 
+    public static TheoryData<string> SignedTampering() => ["rewritten and re-hashed after a checkpoint", "field below a checkpoint", "tail below a checkpoint deleted", "intact"];
+
+    [Theory]
+    [MemberData(nameof(SignedTampering))]
+    public async Task VerifyAsync_AgainstSignedCheckpoints_ParallelCheckConfirmsOnlyAnIntactLog_AndReportsAsTheWalkDoes(string what)
+    {
+        using var keys = OpenKeys();
+        var (walking, checkpointing) = await CreateCheckpointedLogAsync(keys, interval: 4);
+        var parallel = new SqliteAuditLog(await SqliteDatabase.OpenAsync(_directory.DatabasePath), _time, checkpointing) { ParallelVerifyParts = 3, ParallelVerifyMinimumRecords = 1 };
+        var sequential = new SqliteAuditLog(await SqliteDatabase.OpenAsync(_directory.DatabasePath), _time, checkpointing) { ParallelVerifyParts = 1 };
+        await AppendAsync(walking, 14);
+        switch (what)
+        {
+            case "rewritten and re-hashed after a checkpoint":
+                await RewriteFromAsync(walking, 6, "allowed");
+                break;
+            case "field below a checkpoint":
+                await _directory.ExecuteRawAsync("UPDATE audit_log SET actor = 'agent:someone-else' WHERE sequence = 5;");
+                break;
+            case "tail below a checkpoint deleted":
+                await _directory.ExecuteRawAsync("DELETE FROM audit_log WHERE sequence >= 11;");
+                break;
+        }
+        var signed = checkpointing.Store.ReadAll();
+        Assert.Equal(3, signed.Count);
+
+        var confirmed = await parallel.TryVerifyInParallelAsync(expected: null, CancellationToken.None, signed.OrderBy(c => c.TreeSize).ToArray());
+        var reported = await parallel.VerifyAsync(null, signed, checkpointing.TrustedKeys);
+        var walked = await sequential.VerifyAsync(null, signed, checkpointing.TrustedKeys);
+
+        Assert.Equal(walked, reported);
+        Assert.Equal(what == "intact", walked.Intact);
+        if (what == "intact")
+        {
+            Assert.Equal(walked, confirmed);
+        }
+        else
+        {
+            Assert.Null(confirmed);
+        }
+    }
+
     private async Task<(SqliteAuditLog Parallel, SqliteAuditLog Sequential)> CreateParallelAndSequentialLogsAsync(int records)
     {
         var database = await SqliteDatabase.OpenAsync(_directory.DatabasePath);

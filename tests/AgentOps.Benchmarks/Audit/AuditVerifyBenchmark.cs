@@ -17,10 +17,15 @@ internal static class AuditVerifyBenchmark
     {
         var records = Guardrails.GuardrailLatencyBenchmark.IntOption(args, "--records", 1_000_000);
         var runs = Guardrails.GuardrailLatencyBenchmark.IntOption(args, "--runs", 3);
+        // --signed N: the log carries a signed checkpoint every N records (the CLI's default interval is 100), and what
+        // is timed is `agentops audit verify`'s check: signatures, chain, and the Merkle root at every checkpoint.
+        var signedInterval = Guardrails.GuardrailLatencyBenchmark.IntOption(args, "--signed", 0);
         var cache = Path.Combine(Path.GetTempPath(), "agentops-bench-cache");
-        var path = await BuildOnceAsync(cache, records);
+        var path = await BuildOnceAsync(cache, records, signedInterval);
         var database = await SqliteDatabase.OpenAsync(path);
+        var checkpointing = signedInterval > 0 ? Checkpointing(Path.GetDirectoryName(path)!, signedInterval) : null;
         var log = new SqliteAuditLog(database, TimeProvider.System);
+        var signed = checkpointing?.Store.ReadAll() ?? [];
         var load = BenchmarkReport.LoadAverage();
 
         // The bytes verification hashes, record by record, in one buffer (not timed).
@@ -36,7 +41,7 @@ internal static class AuditVerifyBenchmark
             sha.Add(await TimeAsync(() => Task.FromResult(HashAll(bytes, ends))));
             verify.Add(await TimeAsync(async () =>
             {
-                var result = await log.VerifyAsync();
+                var result = checkpointing is null ? await log.VerifyAsync() : await log.VerifyAsync(null, signed, checkpointing.TrustedKeys);
                 if (!result.Intact || result.RecordsChecked != records)
                 {
                     throw new InvalidOperationException($"verification failed: {result.Problem} ({result.RecordsChecked} records)");
@@ -50,6 +55,9 @@ internal static class AuditVerifyBenchmark
             await BreakdownAsync(database);
         }
         var after = BenchmarkReport.LoadAverage();
+        Console.WriteLine(checkpointing is null
+            ? "verified: the hash chain (VerifyAsync())"
+            : $"verified: {signed.Count:N0} signed checkpoints (ES256 signatures, then head hash and Merkle root at each), and the hash chain");
         Console.WriteLine($"audit-verify: {records:N0} records ({new FileInfo(path).Length / (1024 * 1024)} MiB database, {bytes.Length / (1024 * 1024)} MiB of canonical JSON hashed), {runs} runs each, interleaved; database {path}");
         Console.WriteLine($"load average before: {load}; after: {after}; {Environment.ProcessorCount} cores");
         Console.WriteLine();
@@ -81,10 +89,20 @@ internal static class AuditVerifyBenchmark
         return BenchmarkReport.Seconds(start, Stopwatch.GetTimestamp());
     }
 
-    /// <summary>The log, built once into a directory that is renamed into place only when complete.</summary>
-    private static async Task<string> BuildOnceAsync(string cache, int records)
+    private static AuditCheckpointing Checkpointing(string directory, int interval)
     {
-        var done = Path.Combine(cache, $"audit-{records}");
+        var keys = AgentOps.Identity.SigningKeyStore.OpenOrCreate(Path.Combine(directory, "keys"), TimeProvider.System);
+        return new AuditCheckpointing(
+            AuditCheckpointSigner.FromKeyStore(keys),
+            new AuditCheckpointLog(Path.Combine(directory, "audit-checkpoints.jsonl")),
+            AgentOps.Identity.JsonWebKeySet.Parse(keys.JwksJson),
+            interval);
+    }
+
+    /// <summary>The log, built once into a directory that is renamed into place only when complete.</summary>
+    private static async Task<string> BuildOnceAsync(string cache, int records, int signedInterval)
+    {
+        var done = Path.Combine(cache, signedInterval > 0 ? $"audit-{records}-signed-{signedInterval}" : $"audit-{records}");
         var path = Path.Combine(done, "agentops.db");
         if (File.Exists(path))
         {
@@ -95,7 +113,7 @@ internal static class AuditVerifyBenchmark
         Console.WriteLine($"building a log of {records:N0} records in {building} (once; kept for later runs)...");
         var start = Stopwatch.GetTimestamp();
         var database = await SqliteDatabase.OpenAsync(Path.Combine(building, "agentops.db"));
-        var log = new SqliteAuditLog(database, TimeProvider.System);
+        var log = new SqliteAuditLog(database, TimeProvider.System, signedInterval > 0 ? Checkpointing(building, signedInterval) : null);
         const int Batch = 10_000;
         for (var offset = 0; offset < records; offset += Batch)
         {
