@@ -11,6 +11,8 @@ namespace AgentOps.Guardrails.Tests.Injection;
 [Collection(CorpusCollection.Name)]
 public sealed class InjectionCorpusTests(ITestOutputHelper output)
 {
+    private static readonly string[] s_tunedOn = ["dev", "round2", "round3", "holdout", "round4"];
+
     [Fact]
     public void Corpus_IsLabelledAndLargeEnough()
     {
@@ -23,7 +25,7 @@ public sealed class InjectionCorpusTests(ITestOutputHelper output)
         Assert.All(items.Where(i => i.IsAttack), i => Assert.Contains(i.Set, new[] { "direct", "buried" }));
         Assert.All(items.Where(i => i.Set == "buried"), i => Assert.Equal("tool_output", i.Channel));
         Assert.Contains(items, i => !i.IsAttack && i.Channel == "tool_output");
-        Assert.All(items, i => Assert.Contains(i.Split, new[] { "dev", "round2", "round3", "holdout" }));
+        Assert.All(items, i => Assert.Contains(i.Split, new[] { "dev", "round2", "round3", "holdout", "round4" }));
         Assert.Contains(items, i => i.Split == "round3" && i.IsAttack);
     }
 
@@ -33,13 +35,14 @@ public sealed class InjectionCorpusTests(ITestOutputHelper output)
         var sut = new TextScreen(TestPolicy.Policy);
 
         var items = InjectionCorpus.Load();
-        // The targets hold for the items the patterns were written and tuned on; the held-out items are measured and
-        // reported, never tuned on (see tests/fixtures/injection/SOURCES.md).
-        var rates = CorpusRates.Measure(sut, items.Where(i => i.Split != "holdout").ToArray());
+        // The targets hold for the items the patterns were written and tuned on. The old held-out set was tuned on in
+        // round 4, so it counts now; a split not listed here (a blind set) is measured and reported, never asserted
+        // (see tests/fixtures/injection/SOURCES.md).
+        var rates = CorpusRates.Measure(sut, items.Where(i => s_tunedOn.Contains(i.Split)).ToArray());
 
-        output.WriteLine("Tuning set (dev, round2, round3):");
+        output.WriteLine($"Tuning set ({string.Join(", ", s_tunedOn)}):");
         output.WriteLine(rates.Report());
-        foreach (var split in new[] { "dev", "round2", "round3", "holdout" })
+        foreach (var split in s_tunedOn.Concat(items.Select(i => i.Split).Where(s => !s_tunedOn.Contains(s)).Distinct()))
         {
             output.WriteLine($"{split} items only:");
             output.WriteLine(CorpusRates.Measure(sut, items.Where(i => i.Split == split).ToArray()).Report());

@@ -29,6 +29,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "shell-payload", "credential-exfiltration", "secret-extraction", "tool-smuggling", "safety-off", "disable-audit",
                 "address-the-model", "new-instructions", "output-forcing", "approval-bypass", "concealment", "encoded-instructions",
                 "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent", "secret-path", "raw-ip-url",
+                "rules-void", "persona-switch", "context-extraction", "secret-sink", "destructive-bulk", "pretext", "consequential-ask",
+                "obfuscated-text",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
