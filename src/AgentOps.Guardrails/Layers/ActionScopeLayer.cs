@@ -11,7 +11,10 @@ namespace AgentOps.Guardrails.Layers;
 /// </summary>
 public sealed class ActionScopeLayer(ActionPolicyEvaluator evaluator) : IGuardrailLayer
 {
-    /// <summary>The AIAgent spec and resource limits alone, with no <c>scope.yaml</c> rules.</summary>
+    /// <summary>
+    /// The AIAgent spec and resource limits alone, with no <c>scope.yaml</c> rules, for harnesses: the per-minute
+    /// budgets are kept in <paramref name="rateLimiter"/>, in this process only.
+    /// </summary>
     public ActionScopeLayer(ResourceLimits limits, AgentRateLimiter rateLimiter)
         : this(new ActionPolicyEvaluator(ActionPolicy.Empty, limits, rateLimiter,
             new BlastRadiusLedger((rateLimiter ?? throw new ArgumentNullException(nameof(rateLimiter))).TimeProvider), rateLimiter.TimeProvider))
