@@ -234,14 +234,17 @@ internal sealed class AgentOpsRuntime : IAsyncDisposable
     {
         await _gateway.DisposeAsync().ConfigureAwait(false);
         // Move the checkpoint forward after every command, so a later deletion of the newest records is detectable —
-        // but only from a chain that still verifies against the previous checkpoint, or a tamper would be laundered.
-        // The command's work is done by now: a problem here is reported by `audit verify`, never thrown at the user.
+        // but only when the records since the previous checkpoint continue the chain from its record, unchanged, or a
+        // tamper would be laundered. Only those records are read: a command costs what it appended, not the length of
+        // the log (the whole chain was verified when the checkpoint was set, and a change below it that was not
+        // re-hashed still breaks the chain for `audit verify`). The command's work is done by now: a problem here is
+        // reported by `audit verify`, never thrown at the user.
         try
         {
             var previous = Checkpoint.Read();
             var verification = previous is null
                 ? await Audit.VerifyAsync().ConfigureAwait(false)
-                : await Audit.VerifyAsync(previous).ConfigureAwait(false);
+                : await Audit.VerifySinceAsync(previous).ConfigureAwait(false);
             if (verification.Intact)
             {
                 Checkpoint.Advance(await Audit.CheckpointAsync().ConfigureAwait(false));

@@ -23,6 +23,21 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
     private string LastHash => _lastHash ??= System.Text.Encoding.UTF8.GetString(_lastHashUtf8);
 
     /// <summary>
+    /// A verifier that takes <paramref name="from"/> as already verified: the next record must be the one after it and
+    /// link to its hash. For checking only what was appended since a checkpoint.
+    /// </summary>
+    public static AuditChainVerifier ContinuingFrom(AuditCheckpoint from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        return new AuditChainVerifier(expected: null)
+        {
+            _lastSequence = from.Sequence,
+            _lastHash = from.Hash,
+            _lastHashUtf8 = System.Text.Encoding.UTF8.GetBytes(from.Hash),
+        };
+    }
+
+    /// <summary>
     /// The fast path for a long log: accepts the row when it is the next sequence, links to the previous hash, hashes
     /// to its stored hash, and no checkpoint is due at it, which is exactly when <see cref="Check"/> would return null.
     /// Returns false, having changed nothing, in every other case; the caller then reads the record and calls Check.

@@ -192,6 +192,28 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         return VerifyChainAsync(checkpoint, cancellationToken);
     }
 
+    /// <summary>
+    /// Verifies only what was appended since <paramref name="checkpoint"/>: the record at the checkpoint must still be
+    /// there with the checkpoint's hash and still hash to it, and every later record must continue the chain from it.
+    /// Costs the records since the checkpoint, not the whole log; records before it are not read, so a change there
+    /// is for <see cref="VerifyAsync(AuditCheckpoint, CancellationToken)"/> to find (a change re-hashed through to the
+    /// checkpoint's record is found here, since that record's hash would differ).
+    /// </summary>
+    public async Task<AuditVerification> VerifySinceAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Sequence > 0)
+        {
+            var atCheckpoint = await ReadAsync(checkpoint.Sequence, checkpoint.Sequence, cancellationToken).ConfigureAwait(false);
+            if (atCheckpoint.Count != 1 || !string.Equals(atCheckpoint[0].Hash, checkpoint.Hash, StringComparison.Ordinal) || !AuditRecordJson.HashMatches(atCheckpoint[0]))
+            {
+                return new AuditVerification(Intact: false, RecordsChecked: 1, FirstBadSequence: checkpoint.Sequence,
+                    Problem: $"record {checkpoint.Sequence} no longer matches the checkpoint: it was deleted, changed or re-hashed");
+            }
+        }
+        return await VerifyCoreAsync(AuditChainVerifier.ContinuingFrom(checkpoint), cancellationToken, fromSequence: checkpoint.Sequence + 1).ConfigureAwait(false);
+    }
+
     // An intact long log is confirmed on every core; anything else is walked, and explained, record by record.
     private async Task<AuditVerification> VerifyChainAsync(
         AuditCheckpoint? expected, CancellationToken cancellationToken, IReadOnlyList<SignedAuditCheckpoint>? signed = null) =>
@@ -253,14 +275,14 @@ public sealed partial class SqliteAuditLog(SqliteDatabase database, TimeProvider
         }
     }
 
-    private async Task<AuditVerification> VerifyCoreAsync(AuditChainVerifier verifier, CancellationToken cancellationToken)
+    private async Task<AuditVerification> VerifyCoreAsync(AuditChainVerifier verifier, CancellationToken cancellationToken, long fromSequence = long.MinValue)
     {
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // Streams the table so verifying a long log does not hold it all in memory; WAL gives the reader a
             // consistent snapshot while other processes keep appending.
-            using var command = SelectRange(connection, fromSequence: long.MinValue, toSequence: null);
+            using var command = SelectRange(connection, fromSequence, toSequence: null);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
