@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace AgentOps.Guardrails.Tests.Injection;
+
+/// <summary>
+/// The blind set (<c>tests/fixtures/injection/blind.jsonl</c>, see BLIND.md): 200 items written by someone who never saw
+/// the patterns or the corpus, measured after round 4's tuning and never to be tuned on. It is the honest estimate of
+/// detection on attacks unlike anything the patterns were written for. The buried-attack and false-positive
+/// targets are asserted on it; direct detection is asserted only against the rate first measured (a regression floor),
+/// because it does not meet the 90% target: see the README.
+/// </summary>
+[Collection(CorpusCollection.Name)]
+public sealed class BlindSetTests(ITestOutputHelper output)
+{
+    // First measured 2026-11-30 with the round-4 patterns: 47 of 80 direct attacks (58.8%).
+    private const double DirectFloor = 0.58;
+
+    private static IReadOnlyList<CorpusItem> Load() => File.ReadLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "blind.jsonl"))
+        .Where(line => !string.IsNullOrWhiteSpace(line))
+        .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web) ?? throw new InvalidDataException("an empty item"))
+        .ToArray();
+
+    [Fact]
+    public void BlindSet_IsWhatBlindMdSays_AndSharesNoTextWithTheCorpusTheyWereTunedOn()
+    {
+        var items = Load();
+        var corpus = InjectionCorpus.Load().Select(i => i.Text).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(200, items.Count);
+        Assert.Equal(items.Count, items.Select(i => i.Id).Distinct().Count());
+        Assert.All(items, i => Assert.Equal("blind", i.Split));
+        Assert.Equal(80, items.Count(i => i.Set == "direct" && i.Channel == "request" && i.IsAttack));
+        Assert.Equal(40, items.Count(i => i.Set == "buried" && i.Channel == "tool_output" && i.IsAttack));
+        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "request"));
+        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "tool_output"));
+        Assert.DoesNotContain(items, i => corpus.Contains(i.Text));
+    }
+
+    [Fact]
+    public void Scan_BlindSet_BuriedAndFalsePositiveTargetsHold_DirectStaysAboveItsFirstMeasurement()
+    {
+        var rates = CorpusRates.Measure(new TextScreen(TestPolicy.Policy), Load());
+        output.WriteLine(rates.Report());
+
+        Assert.True(rates.BuriedRate >= 0.70, $"buried detection {rates.BuriedRate:P1} is below 70%");
+        Assert.True(rates.FalsePositiveRate <= 0.03, $"false positives {rates.FalsePositiveRate:P1} are above 3%");
+        Assert.True(rates.DirectRate >= DirectFloor, $"direct detection {rates.DirectRate:P1} fell below its first blind measurement ({DirectFloor:P0})");
+    }
+}
