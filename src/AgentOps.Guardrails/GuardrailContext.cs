@@ -14,6 +14,11 @@ namespace AgentOps.Guardrails;
 /// request); null or empty when none. A tainted step that changes something waits for a human (L3); one built from
 /// quarantined output is refused (L1).
 /// </param>
+/// <param name="Compensating">
+/// True for a compensation (L5's undo of a step that ran): L2 does not hold it to the change calendar or the rate and
+/// blast-radius budgets, since it restores what was there, and a budget the failed run spent or a freeze that began
+/// meanwhile must not leave a change half applied. Allow-lists, ceilings and limits still apply.
+/// </param>
 public sealed record GuardrailContext(
     string RunId,
     string Requester,
@@ -25,4 +30,5 @@ public sealed record GuardrailContext(
     bool ToolIsReadOnly,
     IReadOnlyList<string> DelegationChain,
     bool DryRun = false,
-    ArgumentTaint? Taint = null);
+    ArgumentTaint? Taint = null,
+    bool Compensating = false);

@@ -65,10 +65,11 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
         return CheckFiles(request)
             ?? CheckNamespace(request)
             ?? CheckResources(request)
-            ?? CheckTime(request)
-            ?? CheckBudgets(request, agent, spend)
-            ?? new PolicyDecision(Verdict.Allow, AllowedRule, policy.File,
-                $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling, the limits, the change calendar and the budgets");
+            ?? (request.Compensating ? null : CheckTime(request))
+            ?? (request.Compensating ? null : CheckBudgets(request, agent, spend))
+            ?? new PolicyDecision(Verdict.Allow, AllowedRule, policy.File, request.Compensating
+                ? $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling and the limits; an undo is not held to the change calendar or the budgets"
+                : $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling, the limits, the change calendar and the budgets");
     }
 
     private PolicyDecision? CheckFiles(ActionRequest request)

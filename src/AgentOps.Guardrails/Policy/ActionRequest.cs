@@ -11,6 +11,9 @@ namespace AgentOps.Guardrails.Policy;
 /// </summary>
 public sealed record ActionRequest(string Agent, string Server, string Tool, string Scope, bool ReadOnly, string RunId, string Requester)
 {
+    /// <summary>An undo of a step that ran (see <see cref="GuardrailContext.Compensating"/>): exempt from the change calendar and the budgets.</summary>
+    public bool Compensating { get; init; }
+
     /// <summary>The tenant whose rate budget the call spends; null means the requester's tenant from the policy.</summary>
     public string? Tenant { get; init; }
 
@@ -44,7 +47,9 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
         ArgumentNullException.ThrowIfNull(context);
         var step = context.Step;
         return new ActionRequest(context.Agent.Name, step.Server, step.Tool, step.Scope, context.ToolIsReadOnly, context.RunId, context.Requester)
-            .WithArgumentFacts(context.Arguments);
+        {
+            Compensating = context.Compensating,
+        }.WithArgumentFacts(context.Arguments);
     }
 
     /// <summary>

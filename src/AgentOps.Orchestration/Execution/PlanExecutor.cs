@@ -146,7 +146,7 @@ public sealed partial class PlanExecutor(
 
     private async Task<StepOutcome> CallGuardedAsync(
         RunRecord run, RunState state, PlanStep step, JsonObject arguments, ArgumentTaint taint, AgentSpec planner, AgentSpec stepAgent,
-        DelegatedCredential goalCredential, CancellationToken cancellationToken)
+        DelegatedCredential goalCredential, CancellationToken cancellationToken, bool compensating = false)
     {
         DelegatedCredential stepCredential;
         try
@@ -176,7 +176,7 @@ public sealed partial class PlanExecutor(
             return new StepOutcome.Failed($"step '{step.Id}': {ex.Message}");
         }
         var context = new GuardrailContext(run.Id, run.Requester, run.PlanDigest ?? string.Empty, step, arguments, stepAgent,
-            descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain, Taint: taint);
+            descriptor?.InputSchema, descriptor?.ReadOnly ?? false, chain, Taint: taint, Compensating: compensating);
         var verdict = await guardrails.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
         state.Decisions.AddRange(verdict.Decisions.Select(d => new StepDecision(step.Id, d.Layer, d.Verdict, d.Rule, d.Reason)));
         state.NoteAudit(verdict.AuditSequence);
@@ -243,7 +243,7 @@ public sealed partial class PlanExecutor(
                 continue;
             }
             var outcome = await CallGuardedAsync(run, state, undo, arguments, TaintTracker.Trace(compensation.Arguments, state), planner, stepAgent,
-                goalCredential, cancellationToken).ConfigureAwait(false);
+                goalCredential, cancellationToken, compensating: true).ConfigureAwait(false);
             if (outcome is StepOutcome.Failed failed)
             {
                 problems.Add(failed.Reason);

@@ -154,6 +154,28 @@ public sealed class ActionPolicyEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_Undo_IsNotHeldToTheBudgetsOrTheFreeze_ButStillToTheAllowList()
+    {
+        var sut = CreateSut();
+        sut.Evaluate(Write(files: 4, run: "run-1"), ScopePolicyFiles.Scaler(), spend: true);
+
+        var over = sut.Evaluate(Write(files: 3, run: "run-1"), ScopePolicyFiles.Scaler(), spend: true);
+        var undoOver = sut.Evaluate(Write(files: 3, run: "run-1") with { Compensating = true }, ScopePolicyFiles.Scaler(), spend: true);
+        // Tuesday 23 December 2025, 10:00 in Berlin: in the year-end freeze.
+        _time.SetUtcNow(new DateTimeOffset(2025, 12, 23, 9, 0, 0, TimeSpan.Zero));
+        var frozen = sut.Evaluate(Scale(), ScopePolicyFiles.Scaler(), spend: true);
+        var undoFrozen = sut.Evaluate(Scale() with { Compensating = true }, ScopePolicyFiles.Scaler(), spend: true);
+        var undoOffTheList = sut.Evaluate(Scale() with { Tool = "deployment_restart", Compensating = true }, ScopePolicyFiles.Scaler(), spend: true);
+
+        Assert.Equal((Verdict.Deny, "policy.blast-radius.run"), (over.Verdict, over.Rule));
+        Assert.Equal((Verdict.Allow, "scope.within"), (undoOver.Verdict, undoOver.Rule));
+        Assert.Contains("an undo is not held to the change calendar or the budgets", undoOver.Reason, StringComparison.Ordinal);
+        Assert.Equal((Verdict.Deny, "policy.freeze"), (frozen.Verdict, frozen.Rule));
+        Assert.Equal((Verdict.Allow, "scope.within"), (undoFrozen.Verdict, undoFrozen.Rule));
+        Assert.Equal((Verdict.Deny, "policy.agent-tools"), (undoOffTheList.Verdict, undoOffTheList.Rule));
+    }
+
+    [Fact]
     public void Evaluate_ObjectsChangedAcrossRunsInAnHour_DeniesBlastRadiusPerHourUntilTheHourPasses()
     {
         var sut = CreateSut();
