@@ -110,6 +110,12 @@ public sealed partial class SqliteAuditLog
     private PartVerified? VerifyPart(PartToVerify part, CancellationToken cancellationToken)
     {
         using var connection = database.OpenConnection();
+        using (var mmap = connection.CreateCommand())
+        {
+            // Pages read through a memory map instead of a read() and a copy each: the scan is bound by moving 1.3 GB.
+            mmap.CommandText = "PRAGMA mmap_size = 2147418112;";
+            mmap.ExecuteNonQuery();
+        }
         using var command = SelectRange(connection, part.From, part.To);
         using var reader = command.ExecuteReader();
         byte[]? firstPrevHash = null;
