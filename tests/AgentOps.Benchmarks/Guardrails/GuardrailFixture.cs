@@ -129,7 +129,7 @@ internal sealed class GuardrailFixture
     public bool SchemaOnly()
     {
         using var document = JsonDocument.Parse(Arguments.ToJsonString());
-        return CompiledSchema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List }).IsValid;
+        return CompiledSchema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid;
     }
 
     /// <summary>Dry runs never write; if anything tries, the benchmark must fail rather than time it.</summary>

@@ -73,22 +73,34 @@ internal static class GuardrailLatencyBenchmark
             pipeline.SetWallTime(pipelineWall);
             baseline.SetWallTime(baselineWall);
 
+            // Garbage per call, and collections during the timed calls: a collection is what the slowest calls wait for.
+            var gen0Before = GC.CollectionCount(0);
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Block; i++)
+            {
+                await fixture.Pipeline.EvaluateAsync(fixture.Context);
+            }
+            var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / Block;
+            var gen0PerThousand = (GC.CollectionCount(0) - gen0Before) * 1000.0 / Block;
+
             // Per layer, for where the time goes (mean of a block of calls, not individually timed).
-            var layerMeans = new List<(string Layer, double Micro)>();
+            var layerMeans = new List<(string Layer, double Micro, long Bytes)>();
             foreach (var layer in fixture.Layers)
             {
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var start = Stopwatch.GetTimestamp();
                 for (var i = 0; i < Block; i++)
                 {
                     await layer.EvaluateAsync(fixture.Context);
                 }
-                layerMeans.Add((layer.Name, BenchmarkReport.Seconds(start, Stopwatch.GetTimestamp()) * 1_000_000 / Block));
+                layerMeans.Add((layer.Name, BenchmarkReport.Seconds(start, Stopwatch.GetTimestamp()) * 1_000_000 / Block,
+                    (GC.GetAllocatedBytesForCurrentThread() - allocated) / Block));
             }
 
             // L1 split into its parts, over the same argument strings (keys and values) L1 screens.
             var strings = ArgumentStrings(fixture.Arguments).ToArray();
             var screen = fixture.Pipeline.Screen;
-            var parts = new List<(string Part, double Micro)>
+            var parts = new List<(string Part, (double Micro, long Bytes) Mean)>
             {
                 ("schema", MeanMicro(Block, () => fixture.SchemaOnly())),
                 ("secret patterns", MeanMicro(Block, () => strings.Count(t => screen.FindSecret(t) is not null))),
@@ -107,9 +119,10 @@ internal static class GuardrailLatencyBenchmark
             Console.WriteLine($"| ratio pipeline / baseline | {Ratio(pipeline, baseline, 50)} | {Ratio(pipeline, baseline, 99)} | {Ratio(pipeline, baseline, 99.9)} | {BenchmarkReport.Ratio(pipeline.Mean, baseline.Mean)} | |");
             Console.WriteLine();
             Console.WriteLine("per layer (mean over " + Block.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " calls): " +
-                string.Join(", ", layerMeans.Select(l => $"{l.Layer} {BenchmarkReport.Micro(l.Micro)}")));
+                string.Join(", ", layerMeans.Select(l => $"{l.Layer} {BenchmarkReport.Micro(l.Micro)} ({l.Bytes:N0} bytes)")));
             Console.WriteLine($"L1 parts over its {strings.Length} argument strings (mean over {Block:N0}): " +
-                string.Join(", ", parts.Select(p => $"{p.Part} {BenchmarkReport.Micro(p.Micro)}")));
+                string.Join(", ", parts.Select(p => $"{p.Part} {BenchmarkReport.Micro(p.Mean.Micro)} ({p.Mean.Bytes:N0} bytes)")));
+            Console.WriteLine($"garbage: {bytesPerCall:N0} bytes allocated per pipeline call; {gen0PerThousand:0.0} gen-0 collections per 1,000 calls ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
             var p99 = pipeline.Percentile(99);
             Console.WriteLine($"target p99 <= 100 µs: {(p99 <= 100 ? "met" : "NOT met")} ({BenchmarkReport.Micro(p99)})");
             return 0;
@@ -121,14 +134,15 @@ internal static class GuardrailLatencyBenchmark
         }
     }
 
-    private static double MeanMicro(int count, Func<object> action)
+    private static (double Micro, long Bytes) MeanMicro(int count, Func<object> action)
     {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             GC.KeepAlive(action());
         }
-        return BenchmarkReport.Seconds(start, Stopwatch.GetTimestamp()) * 1_000_000 / count;
+        return (BenchmarkReport.Seconds(start, Stopwatch.GetTimestamp()) * 1_000_000 / count, (GC.GetAllocatedBytesForCurrentThread() - allocated) / count);
     }
 
     private static IEnumerable<string> ArgumentStrings(System.Text.Json.Nodes.JsonNode? node) => node switch
