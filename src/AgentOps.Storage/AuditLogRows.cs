@@ -1,6 +1,5 @@
 using AgentOps.Core;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace AgentOps.Storage;
 
@@ -17,33 +16,34 @@ internal static class AuditLogRows
     /// </summary>
     public static bool TryReadRaw(SqliteDataReader reader, out RawAuditRow row)
     {
-        var statement = reader.Handle;
         row = default;
-        if (statement is null)
+        if (reader.Handle is not { IsInvalid: false } statement)
         {
             return false;
         }
+        // The reader owns the statement and keeps it until the next Read; the spans are used before then.
+        var handle = statement.DangerousGetHandle();
         // sqlite3_column_blob gives a text column's UTF-8 as stored, and converts a number to the text that
         // sqlite3_column_text (GetString) would give. Only an empty result needs the type: NULL reads as empty too.
-        var time = Column(statement, 1, out var ok);
-        var runId = Column(statement, 2, out var ok2);
-        var actor = Column(statement, 3, out var ok3);
-        var chain = Column(statement, 4, out var ok4);
-        var action = Column(statement, 5, out var ok5);
-        var argumentDigest = Column(statement, 6, out var ok6);
-        var decisions = Column(statement, 7, out var ok7);
-        var outcome = Column(statement, 8, out var ok8);
-        var resultDigest = raw.sqlite3_column_blob(statement, 9);
-        var resultIsNull = resultDigest.IsEmpty && raw.sqlite3_column_type(statement, 9) == raw.SQLITE_NULL;
-        var prevHash = Column(statement, 10, out var ok10);
-        var hash = Column(statement, 11, out var ok11);
-        if (!(ok && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok10 && ok11) || raw.sqlite3_column_type(statement, 0) != raw.SQLITE_INTEGER)
+        var time = Column(handle, 1, out var ok);
+        var runId = Column(handle, 2, out var ok2);
+        var actor = Column(handle, 3, out var ok3);
+        var chain = Column(handle, 4, out var ok4);
+        var action = Column(handle, 5, out var ok5);
+        var argumentDigest = Column(handle, 6, out var ok6);
+        var decisions = Column(handle, 7, out var ok7);
+        var outcome = Column(handle, 8, out var ok8);
+        var resultDigest = SqliteColumnSpans.Bytes(handle, 9);
+        var resultIsNull = resultDigest.IsEmpty && SqliteColumnSpans.IsNull(handle, 9);
+        var prevHash = Column(handle, 10, out var ok10);
+        var hash = Column(handle, 11, out var ok11);
+        if (!(ok && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok10 && ok11) || !SqliteColumnSpans.IsInteger(handle, 0))
         {
             return false;
         }
         row = new RawAuditRow
         {
-            Sequence = raw.sqlite3_column_int64(statement, 0),
+            Sequence = SqliteColumnSpans.Int64(handle, 0),
             Time = time,
             RunId = runId,
             Actor = actor,
@@ -61,10 +61,10 @@ internal static class AuditLogRows
     }
 
     /// <summary>A NOT NULL text column's bytes; <paramref name="ok"/> is false for NULL, which Read would refuse.</summary>
-    private static ReadOnlySpan<byte> Column(sqlite3_stmt statement, int ordinal, out bool ok)
+    private static ReadOnlySpan<byte> Column(IntPtr statement, int ordinal, out bool ok)
     {
-        var bytes = raw.sqlite3_column_blob(statement, ordinal);
-        ok = !bytes.IsEmpty || raw.sqlite3_column_type(statement, ordinal) != raw.SQLITE_NULL;
+        var bytes = SqliteColumnSpans.Bytes(statement, ordinal);
+        ok = !bytes.IsEmpty || !SqliteColumnSpans.IsNull(statement, ordinal);
         return bytes;
     }
 
