@@ -49,27 +49,6 @@ public sealed class AgentRateLimiter(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Several budgets at once: all of them are spent, or none (the first that has no call left is returned).</summary>
-    public int TryAcquireAll(IReadOnlyList<(string Key, int Permits, TimeSpan Window)> budgets)
-    {
-        ArgumentNullException.ThrowIfNull(budgets);
-        lock (_gate)
-        {
-            for (var i = 0; i < budgets.Count; i++)
-            {
-                if (!WouldAllow(budgets[i].Key, budgets[i].Permits, budgets[i].Window))
-                {
-                    return i;
-                }
-            }
-            foreach (var (key, permits, window) in budgets)
-            {
-                using var lease = Get(key, permits, window).AttemptAcquire();
-            }
-            return -1;
-        }
-    }
-
     /// <summary>How many of <paramref name="permits"/> <paramref name="key"/> has taken in the window ending now.</summary>
     public int Taken(string key, int permits, TimeSpan window)
     {

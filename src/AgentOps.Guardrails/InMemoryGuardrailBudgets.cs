@@ -12,7 +12,7 @@ namespace AgentOps.Guardrails;
 public sealed class InMemoryGuardrailBudgets(AgentRateLimiter windows, BlastRadiusLedger runs) : IGuardrailBudgetStore
 {
     public InMemoryGuardrailBudgets(TimeProvider timeProvider)
-        : this(new AgentRateLimiter(timeProvider), new BlastRadiusLedger(timeProvider))
+        : this(new AgentRateLimiter(timeProvider), new BlastRadiusLedger())
     {
     }
 

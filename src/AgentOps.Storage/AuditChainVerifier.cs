@@ -22,6 +22,12 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
 
     private string LastHash => _lastHash ??= System.Text.Encoding.UTF8.GetString(_lastHashUtf8);
 
+    /// <summary>The sequence of the last record accepted (or of the checkpoint the verifier continues from).</summary>
+    public long LastSequence => _lastSequence;
+
+    /// <summary>The stored hash of that record, as UTF-8.</summary>
+    public ReadOnlySpan<byte> LastHashUtf8 => _lastHashUtf8;
+
     /// <summary>
     /// A verifier that takes <paramref name="from"/> as already verified: the next record must be the one after it and
     /// link to its hash. For checking only what was appended since a checkpoint.

@@ -17,7 +17,7 @@ public sealed class ActionScopeLayer(ActionPolicyEvaluator evaluator) : IGuardra
     /// </summary>
     public ActionScopeLayer(ResourceLimits limits, AgentRateLimiter rateLimiter)
         : this(new ActionPolicyEvaluator(ActionPolicy.Empty, limits, rateLimiter,
-            new BlastRadiusLedger((rateLimiter ?? throw new ArgumentNullException(nameof(rateLimiter))).TimeProvider), rateLimiter.TimeProvider))
+            new BlastRadiusLedger(), (rateLimiter ?? throw new ArgumentNullException(nameof(rateLimiter))).TimeProvider))
     {
     }
 
