@@ -83,7 +83,12 @@ internal static class AuditRecordJson
         SHA256.HashData(canonical, digest);
         Span<byte> hex = stackalloc byte[2 * SHA256.HashSizeInBytes];
         Convert.TryToHexStringLower(digest, hex, out _);
-        return hash[HashPrefix.Length..].SequenceEqual(hex);
+        if (!hash[HashPrefix.Length..].SequenceEqual(hex))
+        {
+            return false;
+        }
+        buffer.RememberMatched(row.Sequence, hash);
+        return true;
     }
 
     /// <summary>
@@ -114,6 +119,10 @@ internal static class AuditRecordJson
     public static bool TryRawLeafHash(scoped in RawAuditRow row, Span<byte> destination)
     {
         var buffer = s_threadBuffer ??= new CanonicalBuffer();
+        if (buffer.TryLeafHashOfMatched(row.Sequence, row.Hash, destination))
+        {
+            return true;
+        }
         ReadOnlySpan<byte> leaf;
         try
         {
@@ -322,6 +331,10 @@ internal static class AuditRecordJson
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(1024);
         private readonly Utf8JsonWriter _writer;
+        private readonly byte[] _matchedHash = new byte[HashPrefix.Length + (2 * SHA256.HashSizeInBytes)];
+        private long _matchedSequence = -1;
+        private int _hashAt;
+        private byte[] _leaf = new byte[2048];
 
         public CanonicalBuffer() => _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
 
@@ -339,6 +352,7 @@ internal static class AuditRecordJson
         public bool TryWriteRaw(scoped in RawAuditRow row, out ReadOnlySpan<byte> canonical, bool includeHash = false)
         {
             canonical = default;
+            _matchedSequence = -1;
             _buffer.ResetWrittenCount();
             _writer.Reset(_buffer);
             var writer = _writer;
@@ -359,6 +373,7 @@ internal static class AuditRecordJson
                 {
                     return false;
                 }
+                _hashAt = checked((int)(writer.BytesCommitted + writer.BytesPending));
                 if (includeHash)
                 {
                     writer.WriteString("hash"u8, row.Hash);
@@ -392,8 +407,51 @@ internal static class AuditRecordJson
             return true;
         }
 
+        /// <summary>
+        /// Notes that the bytes just written by <see cref="TryWriteRaw"/> (without the hash) hash to <paramref name="storedHash"/>,
+        /// the plain "sha256:" and lowercase hex that RawHashMatches compared them with.
+        /// </summary>
+        public void RememberMatched(long sequence, ReadOnlySpan<byte> storedHash)
+        {
+            _matchedSequence = sequence;
+            storedHash.CopyTo(_matchedHash);
+        }
+
+        /// <summary>
+        /// The leaf hash of the record whose hash was just matched, without writing its JSON again: the leaf is the same
+        /// canonical object with the hash member in its sorted place, between delegation_chain and outcome, and a
+        /// "sha256:" and hex string is written as it is. Only for the row last matched on this thread (same sequence and
+        /// stored hash: the bytes in the buffer then hash to the very hash the row stores); false otherwise.
+        /// </summary>
+        public bool TryLeafHashOfMatched(long sequence, ReadOnlySpan<byte> storedHash, Span<byte> destination)
+        {
+            if (_matchedSequence != sequence || !storedHash.SequenceEqual(_matchedHash))
+            {
+                return false;
+            }
+            var canonical = _buffer.WrittenSpan;
+            ReadOnlySpan<byte> member = ",\"hash\":\""u8;
+            var length = 1 + canonical.Length + member.Length + storedHash.Length + 1;
+            if (_leaf.Length < length)
+            {
+                _leaf = new byte[Math.Max(length, _leaf.Length * 2)];
+            }
+            var leaf = _leaf.AsSpan(0, length);
+            leaf[0] = 0x00;
+            canonical[.._hashAt].CopyTo(leaf[1..]);
+            var at = 1 + _hashAt;
+            member.CopyTo(leaf[at..]);
+            at += member.Length;
+            storedHash.CopyTo(leaf[at..]);
+            at += storedHash.Length;
+            leaf[at++] = (byte)'"';
+            canonical[_hashAt..].CopyTo(leaf[at..]);
+            return SHA256.TryHashData(leaf, destination, out var written) && written == SHA256.HashSizeInBytes;
+        }
+
         public ReadOnlySpan<byte> Write<T>(T value, Action<Utf8JsonWriter, T> write)
         {
+            _matchedSequence = -1;
             _buffer.ResetWrittenCount();
             _writer.Reset(_buffer);
             try

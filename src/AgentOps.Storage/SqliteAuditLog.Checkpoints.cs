@@ -140,12 +140,9 @@ public sealed partial class SqliteAuditLog
     {
         ArgumentNullException.ThrowIfNull(signedCheckpoints);
         ArgumentNullException.ThrowIfNull(trustedKeys);
-        foreach (var checkpoint in signedCheckpoints)
+        if (AuditCheckpointVerifier.FirstProblem(signedCheckpoints, trustedKeys) is { } problem)
         {
-            if (AuditCheckpointVerifier.Problem(checkpoint, trustedKeys) is { } problem)
-            {
-                throw new AuditCheckpointException(null, $"Refusing the signed checkpoints: {problem}.");
-            }
+            throw new AuditCheckpointException(null, $"Refusing the signed checkpoints: {problem}.");
         }
         var ordered = signedCheckpoints.OrderBy(c => c.TreeSize).ToArray();
         return VerifyChainAsync(head, cancellationToken, ordered);
