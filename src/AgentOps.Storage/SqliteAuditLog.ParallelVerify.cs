@@ -7,11 +7,11 @@ namespace AgentOps.Storage;
 /// Verifying a long, intact log on every core. The sequence range is cut into contiguous parts, each read on its own
 /// connection and checked on its own thread (contiguous sequences, links inside the part, each stored hash against its
 /// contents, the unsigned checkpoint's hash where it falls, and each record's Merkle leaf hash while signed
-/// checkpoints lie ahead); then, on one thread, the seams (each part's first record must link to the previous part's
-/// last) and the signed checkpoints (the leaves folded into the RFC 6962 tree, its root and head hash compared at each
-/// checkpoint's size). This path can only answer "intact". Anything it is not sure of, from a bad record to a row the
-/// raw reader declines, sends the whole log to the sequential walk, which finds and names the first bad record
-/// exactly as before.
+/// checkpoints lie ahead). Then the seams, on one thread (each part's first record must link to the previous part's
+/// last), and the signed checkpoints on every core (the Merkle tree's levels built from the leaves, then at each
+/// checkpoint's size its root and head hash compared). This path can only answer "intact". Anything it is not sure of,
+/// from a bad record to a row the raw reader declines, sends the whole log to the sequential walk, which finds and
+/// names the first bad record exactly as before.
 /// </summary>
 public sealed partial class SqliteAuditLog
 {
@@ -70,22 +70,31 @@ public sealed partial class SqliteAuditLog
 
     private static bool SignedCheckpointsHold(IReadOnlyList<SignedAuditCheckpoint> signed, byte[] leaves, Dictionary<long, byte[]> headHashes)
     {
-        var frontier = new MerkleFrontier();
-        var next = 0;
-        for (var offset = 0; next < signed.Count && offset < leaves.Length; offset += LeafSize)
+        if (signed.Count == 0)
         {
-            frontier.Append(leaves.AsSpan(offset, LeafSize).ToArray());
-            while (next < signed.Count && signed[next].TreeSize == frontier.Size)
-            {
-                var checkpoint = signed[next++];
-                if (!headHashes.TryGetValue(checkpoint.TreeSize, out var head) || !head.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(checkpoint.HeadHash)) ||
-                    !string.Equals(Convert.ToHexStringLower(frontier.Root()), checkpoint.RootHash, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
+            return true;
         }
-        return next == signed.Count;
+        var tree = MerkleLevels.Build(leaves);
+        var holds = true;
+        Parallel.For(0, signed.Count, () => new byte[LeafSize], (i, loop, root) =>
+        {
+            var checkpoint = signed[i];
+            if (checkpoint.TreeSize < 1)
+            {
+                holds = false;
+                loop.Stop();
+                return root;
+            }
+            tree.RootOf(checkpoint.TreeSize, root);
+            if (!headHashes.TryGetValue(checkpoint.TreeSize, out var head) || !head.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(checkpoint.HeadHash)) ||
+                !string.Equals(Convert.ToHexStringLower(root), checkpoint.RootHash, StringComparison.Ordinal))
+            {
+                holds = false;
+                loop.Stop();
+            }
+            return root;
+        }, _ => { });
+        return holds;
     }
 
     private async Task<(long First, long Last)> SequenceBoundsAsync(CancellationToken cancellationToken)

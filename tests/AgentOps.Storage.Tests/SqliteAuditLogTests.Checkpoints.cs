@@ -329,3 +329,45 @@ public sealed partial class SqliteAuditLogTests
         return Convert.ToHexStringLower(Mth(leaves));
     }
 }
+
+/// <summary>Checking many checkpoint signatures on every core must name the same checkpoint the one-by-one check would.</summary>
+public sealed class AuditCheckpointVerifierFirstProblemTests : IDisposable
+{
+    private readonly TestDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 700 })]
+    [InlineData(new[] { 900, 150 })]
+    [InlineData(new[] { 1199, 0 })]
+    public void FirstProblem_ManyCheckpoints_NamesTheFirstBadOneInListOrder(int[] altered)
+    {
+        using var keys = SigningKeyStore.OpenOrCreate(Path.Combine(_directory.Root, "keys"), TimeProvider.System);
+        using var signer = AuditCheckpointSigner.FromKeyStore(keys);
+        using var trusted = JsonWebKeySet.Parse(keys.JwksJson);
+        var time = new DateTimeOffset(2026, 11, 30, 3, 0, 0, TimeSpan.Zero);
+        var checkpoints = Enumerable.Range(1, 1200)
+            .Select(n => signer.Sign(n * 100, Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(n))), $"sha256:{new string('a', 64)}", time))
+            .ToArray();
+        foreach (var index in altered)
+        {
+            // Same signature over a different root: what an edited checkpoint file looks like.
+            checkpoints[index] = checkpoints[index] with { RootHash = new string('0', 64) };
+        }
+
+        var oneByOne = checkpoints.Select(c => AuditCheckpointVerifier.Problem(c, trusted)).FirstOrDefault(p => p is not null);
+        var everyCore = AuditCheckpointVerifier.FirstProblem(checkpoints, trusted);
+
+        Assert.Equal(oneByOne, everyCore);
+        if (altered.Length == 0)
+        {
+            Assert.Null(everyCore);
+        }
+        else
+        {
+            Assert.Contains($"checkpoint of {(altered.Min() + 1) * 100} records", everyCore);
+        }
+    }
+}
