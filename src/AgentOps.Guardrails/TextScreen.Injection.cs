@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Injection;
 
@@ -11,16 +12,22 @@ public sealed partial class TextScreen
     /// Screens text for prompt injection on one channel. Every pattern runs (after NFKC and removal of invisible
     /// characters); the score is the sum of the channel weights of the distinct patterns that matched, and the
     /// channel's thresholds from <c>injection.yaml</c> turn it into allow, flag or block. A pattern that times out on
-    /// every attempt blocks: text we cannot screen is not let through.
+    /// every attempt blocks: text we cannot screen is not let through. The trained scorer (<c>classifier:</c> in
+    /// <c>injection.yaml</c>) is one more weak signal: on a channel where it weighs more than 0 it runs on every text,
+    /// and at or above its threshold adds a <c>classifier</c> reason with that weight, after the patterns' reasons.
     /// </summary>
     public InjectionScan Scan(string text, ScanChannel channel)
     {
         ArgumentNullException.ThrowIfNull(text);
         var thresholds = policy.Thresholds.For(channel);
         var normalised = Normalise(text);
+        // The automaton proves only that no pattern matches: the trained scorer still runs where it weighs anything.
+        var classified = Classify(normalised, channel);
         if (_automaton.ProvesClean(normalised))
         {
-            return new InjectionScan(channel, thresholds.Judge(0), 0, []);
+            return classified is { } alone
+                ? new InjectionScan(channel, thresholds.Judge(Math.Round(alone.Weight, 3)), Math.Round(alone.Weight, 3), [alone])
+                : new InjectionScan(channel, thresholds.Judge(0), 0, []);
         }
         var reasons = new List<InjectionReason>();
         foreach (var rule in policy.InjectionPatterns)
@@ -45,10 +52,32 @@ public sealed partial class TextScreen
                 reasons.Add(new InjectionReason(rule.Id, rule.Description, weight, Excerpt(match.Value)));
             }
         }
-        // Heaviest first; OrderByDescending is stable, so among equals the file's order decides (it names the refusal).
+        if (classified is { } scored)
+        {
+            reasons.Add(scored);
+        }
+        // Heaviest first; OrderByDescending is stable, so among equals the file's order decides (it names the refusal),
+        // and the trained scorer, added last, names it only when it outweighs every pattern that matched.
         var ordered = reasons.OrderByDescending(r => r.Weight).ToArray();
         var score = Math.Round(ordered.Sum(r => r.Weight), 3);
         return new InjectionScan(channel, thresholds.Judge(score), score, ordered);
+    }
+
+    // The trained scorer's reason, or null: not configured, weight 0 on this channel, or below its threshold.
+    private InjectionReason? Classify(string normalised, ScanChannel channel)
+    {
+        if (policy.Classifier is not { } classifier || classifier.WeightOn(channel) is var weight && weight <= 0)
+        {
+            return null;
+        }
+        var score = classifier.Model.Score(normalised);
+        return score.Probability >= classifier.Threshold
+            ? new InjectionReason(
+                InjectionClassifierRule.Id,
+                string.Create(CultureInfo.InvariantCulture, $"reads like an instruction to the agent (trained scorer, p={score.Probability:0.00})"),
+                weight,
+                Excerpt(normalised[score.Start..score.End]))
+            : null;
     }
 
     private static Match MatchWithRetry(Regex pattern, string text)

@@ -29,7 +29,9 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
         {
             return null;
         }
-        return top.Id == s_timeout.Id ? s_timeout : policy.InjectionPatterns.First(p => p.Id == top.Id);
+        return top.Id == s_timeout.Id ? s_timeout
+            : top.Id == Injection.InjectionClassifierRule.Id ? new PatternRule(top.Id, s_timeout.Pattern, top.Description, top.Weight)
+            : policy.InjectionPatterns.First(p => p.Id == top.Id);
     }
 
     /// <summary>The first secret pattern with a match in <paramref name="text"/> that its allow-list does not excuse; null when none.</summary>
@@ -91,7 +93,7 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
     // "leetspeak" inside a word ("ign0re", "prev1ous") is read back as letters: only in a word that starts with a letter
     // and mixes letters with 0, 1, 3, 4, 5 or 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1")
     // are left as they are.
-    private static string Normalise(string text)
+    internal static string Normalise(string text)
     {
         // Most text is plain ASCII without digits: nothing for NFKC to change, no invisible character, no leetspeak.
         if (Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('0', '9'))

@@ -74,6 +74,7 @@ internal static class GuardCommands
             };
         });
         command.Subcommands.Add(scan);
+        command.Subcommands.Add(GuardTrainCommand.Create(context));
         return command;
     }
 }

@@ -16,6 +16,9 @@ public sealed record GuardrailPolicy(
     /// <summary>Injection score thresholds per channel, from <c>thresholds:</c> in <c>injection.yaml</c>.</summary>
     public InjectionThresholds Thresholds { get; init; } = InjectionThresholds.Default;
 
+    /// <summary>The trained second scorer, from <c>classifier:</c> in <c>injection.yaml</c>; null when the file has none.</summary>
+    public InjectionClassifierRule? Classifier { get; init; }
+
     public static GuardrailPolicy Load(string directory)
     {
         var injection = Path.Combine(directory, "injection.yaml");
@@ -25,6 +28,7 @@ public sealed record GuardrailPolicy(
             ResourceLimits.Load(Path.Combine(directory, "limits.yaml")))
         {
             Thresholds = LoadThresholds(injection),
+            Classifier = LoadClassifier(injection),
         };
     }
 
@@ -125,6 +129,64 @@ public sealed record GuardrailPolicy(
             channels[channel] = new ChannelThresholds(flag, block);
         }
         return new InjectionThresholds(channels);
+    }
+
+    // classifier: { model: injection-model.tsv, threshold: 0.93, weights: { request: 0.5, tool_output: 0.5 } }; the
+    // model file is found next to injection.yaml, and a malformed one fails the load with its own file and line.
+    private static InjectionClassifierRule? LoadClassifier(string file)
+    {
+        var root = LoadRoot(file);
+        if (!root.Children.TryGetValue(new YamlScalarNode("classifier"), out var node))
+        {
+            return null;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: 'classifier' must map model, threshold and weights.");
+        }
+        foreach (var key in map.Children.Keys)
+        {
+            if ((key as YamlScalarNode)?.Value is not ("model" or "threshold" or "weights"))
+            {
+                throw new InvalidDataException($"{file}:{key.Start.Line}: classifier: unknown field '{(key as YamlScalarNode)?.Value}' (known: model, threshold, weights).");
+            }
+        }
+        if (!map.Children.TryGetValue(new YamlScalarNode("model"), out var modelNode) || modelNode is not YamlScalarNode { Value: { Length: > 0 } name })
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: classifier.model must name the model file (next to {Path.GetFileName(file)}).");
+        }
+        if (Path.IsPathRooted(name) || name.Contains("..", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{file}:{modelNode.Start.Line}: classifier.model must be a file name in the guardrails directory, not '{name}'.");
+        }
+        if (!map.Children.TryGetValue(new YamlScalarNode("threshold"), out var thresholdNode))
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: classifier.threshold is missing (a probability above 0 and below 1).");
+        }
+        var threshold = Number(file, "classifier.threshold", thresholdNode);
+        if (threshold <= 0 || threshold >= 1)
+        {
+            throw new InvalidDataException($"{file}:{thresholdNode.Start.Line}: classifier.threshold must be a probability above 0 and below 1 (not {threshold}).");
+        }
+        var weights = new Dictionary<ScanChannel, double>();
+        if (map.Children.TryGetValue(new YamlScalarNode("weights"), out var weightsNode))
+        {
+            if (weightsNode is not YamlMappingNode perChannel)
+            {
+                throw new InvalidDataException($"{file}:{weightsNode.Start.Line}: classifier.weights must map a channel to a number.");
+            }
+            foreach (var (channelNode, value) in perChannel.Children)
+            {
+                var channelName = (channelNode as YamlScalarNode)?.Value;
+                if (!ScanChannels.TryParse(channelName, out var channel))
+                {
+                    throw new InvalidDataException($"{file}:{channelNode.Start.Line}: classifier.weights: unknown channel '{channelName}' (known: request, tool_output, tool_argument).");
+                }
+                weights[channel] = Number(file, $"classifier.weights.{channelName}", value);
+            }
+        }
+        var modelFile = Path.Combine(Path.GetDirectoryName(file) ?? ".", name);
+        return new InjectionClassifierRule(InjectionClassifier.Load(modelFile), modelFile, threshold, weights);
     }
 
     private static double Number(string file, string field, YamlNode node) =>

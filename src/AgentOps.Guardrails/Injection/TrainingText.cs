@@ -1,0 +1,43 @@
+namespace AgentOps.Guardrails.Injection;
+
+/// <summary>A text cut into words, each with the ids of its features; its bigram with the word before kept apart.</summary>
+internal sealed class TrainingText(List<int>[] features, int[] bigrams)
+{
+    public int Words => features.Length;
+
+    /// <summary>
+    /// The example for window <c>[start, start + window)</c>: every feature's count over one over the square root of
+    /// the window's total, as <see cref="InjectionClassifier"/> scores it, and the bias.
+    /// </summary>
+    public TrainingExample Window(int start, int window, int label, ulong order)
+    {
+        var counts = new SortedDictionary<int, int>();
+        var end = Math.Min(features.Length, start + window);
+        var total = 0;
+        for (var i = start; i < end; i++)
+        {
+            foreach (var id in features[i])
+            {
+                counts[id] = counts.GetValueOrDefault(id) + 1;
+                total++;
+            }
+            if (i > start && bigrams[i] > 0)
+            {
+                counts[bigrams[i]] = counts.GetValueOrDefault(bigrams[i]) + 1;
+                total++;
+            }
+        }
+        var ids = new int[counts.Count + 1];
+        var values = new double[counts.Count + 1];
+        values[0] = 1;
+        var scale = total > 0 ? 1 / Math.Sqrt(total) : 0;
+        var k = 1;
+        foreach (var (id, count) in counts)
+        {
+            ids[k] = id;
+            values[k] = count * scale;
+            k++;
+        }
+        return new TrainingExample(ids, values, label, order);
+    }
+}
