@@ -5,7 +5,7 @@ namespace AgentOps.Guardrails.Injection;
 /// <summary>
 /// The model file (<c>guardrails/injection-model.tsv</c>): <c>#</c> comment lines first (how it was trained, from which
 /// data), then one tab-separated <c>name value…</c> line per setting (<c>format 1</c>, <c>window</c>,
-/// <c>char-ngrams min max</c>, <c>max-word</c>, <c>bias</c>) and one per feature with a non-zero weight
+/// <c>char-ngrams min max</c>, <c>max-word</c>, <c>min-words</c>, <c>bias</c>) and one per feature with a non-zero weight
 /// (<c>w:ignore 1.234</c>), sorted, so a retrained model differs from the committed one only where the weights do.
 /// </summary>
 public sealed partial class InjectionClassifier
@@ -31,7 +31,7 @@ public sealed partial class InjectionClassifier
     public static InjectionClassifier Read(TextReader reader, string file)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        int? format = null, window = null, charMin = null, charMax = null, maxWord = null;
+        int? format = null, window = null, charMin = null, charMax = null, maxWord = null, minWords = null;
         double? bias = null;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var number = 0;
@@ -73,22 +73,26 @@ public sealed partial class InjectionClassifier
                     Expect(file, number, name, fields, 2);
                     maxWord = Integer(file, number, name, fields[1], 1, InjectionFeatures.MaxWordLimit);
                     break;
+                case "min-words":
+                    Expect(file, number, name, fields, 2);
+                    minWords = Integer(file, number, name, fields[1], 1, 1024);
+                    break;
                 case "bias":
                     Expect(file, number, name, fields, 2);
                     bias = Double(file, number, name, fields[1]);
                     break;
                 default:
                     throw new InvalidDataException(
-                        $"{file}:{number}: unknown field '{name}' (known: format, window, char-ngrams, max-word, bias, and features w:…, b:…, c:…).");
+                        $"{file}:{number}: unknown field '{name}' (known: format, window, char-ngrams, max-word, min-words, bias, and features w:…, b:…, c:…).");
             }
         }
-        var missing = new[] { ("format", format is null), ("window", window is null), ("char-ngrams", charMin is null), ("max-word", maxWord is null), ("bias", bias is null) }
+        var missing = new[] { ("format", format is null), ("window", window is null), ("char-ngrams", charMin is null), ("max-word", maxWord is null), ("min-words", minWords is null), ("bias", bias is null) }
             .Where(m => m.Item2).Select(m => m.Item1).ToArray();
         if (missing.Length > 0)
         {
             throw new InvalidDataException($"{file}: the model has no {string.Join(", ", missing)}.");
         }
-        return new InjectionClassifier(new InjectionFeatureSettings(window!.Value, charMin!.Value, charMax!.Value, maxWord!.Value), bias!.Value, weights);
+        return new InjectionClassifier(new InjectionFeatureSettings(window!.Value, charMin!.Value, charMax!.Value, maxWord!.Value, minWords!.Value), bias!.Value, weights);
     }
 
     /// <summary>Writes the model: the comment lines of <paramref name="header"/>, the settings, then the features sorted by text.</summary>
@@ -106,6 +110,7 @@ public sealed partial class InjectionClassifier
         writer.Write($"window\t{Settings.Window}\n");
         writer.Write($"char-ngrams\t{Settings.CharMin}\t{Settings.CharMax}\n");
         writer.Write($"max-word\t{Settings.MaxWord}\n");
+        writer.Write($"min-words\t{Settings.MinWords}\n");
         writer.Write($"bias\t{Format(Bias)}\n");
         foreach (var (feature, weight) in Weights.OrderBy(w => w.Key, StringComparer.Ordinal))
         {

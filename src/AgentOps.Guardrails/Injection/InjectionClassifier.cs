@@ -43,7 +43,8 @@ public sealed partial class InjectionClassifier
 
     /// <summary>
     /// The probability that <paramref name="normalisedText"/> (normalised as the patterns see it) holds an instruction to
-    /// the agent, from its most suspicious window, and where that window is; probability 0 for text without a word.
+    /// the agent, from its most suspicious window, and where that window is; probability 0 for text with fewer than
+    /// <see cref="InjectionFeatureSettings.MinWords"/> words.
     /// </summary>
     public ClassifierScore Score(string normalisedText)
     {
@@ -60,7 +61,7 @@ public sealed partial class InjectionClassifier
             InjectionFeatures.Fold(normalisedText, folded);
             var words = InjectionFeatures.Extract(folded.AsSpan(0, normalisedText.Length), Settings, ref sink);
             sink.Finish();
-            return words == 0 ? new ClassifierScore(0, 0, 0) : BestWindow(ref sink, words);
+            return words == 0 || words < Settings.MinWords ? new ClassifierScore(0, 0, 0) : BestWindow(ref sink, words);
         }
         finally
         {

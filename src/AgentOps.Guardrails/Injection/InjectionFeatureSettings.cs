@@ -5,8 +5,12 @@ namespace AgentOps.Guardrails.Injection;
 /// <param name="CharMin">The shortest character n-gram taken inside a word.</param>
 /// <param name="CharMax">The longest character n-gram taken inside a word.</param>
 /// <param name="MaxWord">Longer words are cut to this many characters for their unigram and bigrams, and give no character n-grams.</param>
-public sealed record InjectionFeatureSettings(int Window, int CharMin, int CharMax, int MaxWord)
+/// <param name="MinWords">
+/// Text with fewer words scores 0: an identifier, a path or a key name ("agentops-guardrails-tests") is not an
+/// instruction, and with so few features one strong word would decide.
+/// </param>
+public sealed record InjectionFeatureSettings(int Window, int CharMin, int CharMax, int MaxWord, int MinWords)
 {
     /// <summary>The settings cross-validation chose (see tests/fixtures/injection/SOURCES.md).</summary>
-    public static InjectionFeatureSettings Default { get; } = new(Window: 32, CharMin: 3, CharMax: 4, MaxWord: 20);
+    public static InjectionFeatureSettings Default { get; } = new(Window: 32, CharMin: 3, CharMax: 4, MaxWord: 20, MinWords: 4);
 }

@@ -84,9 +84,15 @@ public sealed class InjectionClassifierTests
     [InlineData("")]
     [InlineData("   \n\t ")]
     [InlineData("--- +++ ***")]
-    public void Score_TextWithoutWords_IsZero(string text)
+    [InlineData("agentops__guardrails__directory")]
+    public void Score_FewerWordsThanMinWords_IsZero(string text)
     {
-        Assert.Equal(0, TestPolicy.Policy.Classifier!.Model.Score(text).Probability);
+        var model = TestPolicy.Policy.Classifier!.Model;
+
+        Assert.Equal(0, model.Score(text).Probability);
+        // The same model reading the same text without the floor: the identifier would have scored.
+        var unfloored = new InjectionClassifier(model.Settings with { MinWords = 1 }, model.Bias, model.Weights);
+        Assert.True(text.Any(char.IsLetter) == unfloored.Score(text).Probability > 0);
     }
 
     [Fact]

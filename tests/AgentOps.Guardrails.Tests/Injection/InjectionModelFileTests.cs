@@ -52,11 +52,11 @@ public sealed class InjectionModelFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("w:ignore\tlots", 8, "weight of 'w:ignore' must be a number")]
-    [InlineData("w:ignore\t1.5\t2", 8, "w:ignore: expected 1 tab-separated value(s)")]
-    [InlineData("window\t0", 8, "window must be a whole number from 1 to 1024")]
-    [InlineData("temperature\t1", 8, "unknown field 'temperature'")]
-    [InlineData("w:ok\t1\nw:ok\t2", 9, "feature 'w:ok' appears twice")]
+    [InlineData("w:ignore\tlots", 9, "weight of 'w:ignore' must be a number")]
+    [InlineData("w:ignore\t1.5\t2", 9, "w:ignore: expected 1 tab-separated value(s)")]
+    [InlineData("window\t0", 9, "window must be a whole number from 1 to 1024")]
+    [InlineData("temperature\t1", 9, "unknown field 'temperature'")]
+    [InlineData("w:ok\t1\nw:ok\t2", 10, "feature 'w:ok' appears twice")]
     public void Load_MalformedModelFile_NamesFileLineAndField(string badLine, int line, string expected)
     {
         var file = WriteModel(badLine);
@@ -71,7 +71,7 @@ public sealed class InjectionModelFileTests : IDisposable
     public void Load_ModelWithoutBias_SaysWhatIsMissing()
     {
         var file = Path.Combine(_directory, "no-bias.tsv");
-        File.WriteAllText(file, "format\t1\nwindow\t32\nchar-ngrams\t3\t4\nmax-word\t20\n");
+        File.WriteAllText(file, "format\t1\nwindow\t32\nchar-ngrams\t3\t4\nmax-word\t20\nmin-words\t4\n");
 
         var ex = Assert.Throws<InvalidDataException>(() => InjectionClassifier.Load(file));
 
@@ -129,7 +129,7 @@ public sealed class InjectionModelFileTests : IDisposable
     private string WriteModel(string extra)
     {
         var file = Path.Combine(_directory, "model.tsv");
-        File.WriteAllText(file, $"# a comment\nformat\t1\nwindow\t32\nchar-ngrams\t3\t4\nmax-word\t20\nbias\t-1\nw:fine\t0.5\n{extra}\n");
+        File.WriteAllText(file, $"# a comment\nformat\t1\nwindow\t32\nchar-ngrams\t3\t4\nmax-word\t20\nmin-words\t4\nbias\t-1\nw:fine\t0.5\n{extra}\n");
         return file;
     }
 
