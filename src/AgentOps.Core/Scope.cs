@@ -14,7 +14,31 @@ public sealed record Scope(string Server, string Verb, string? Resource)
     public static Scope Parse(string text) =>
         TryParse(text, out var scope) ? scope : throw new FormatException($"'{text}' is not a scope: expected <server>:<verb>[:<resource>].");
 
+    // Scopes are parsed on every tool call, and a deployment uses a few hundred at most: each distinct text is parsed
+    // once (a Scope is immutable). Past the bound, texts are parsed each time rather than kept.
+    private const int MaxCachedScopes = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Scope?> s_parsed = new(StringComparer.Ordinal);
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out Scope? scope)
+    {
+        if (text is null)
+        {
+            scope = null;
+            return false;
+        }
+        if (s_parsed.TryGetValue(text, out scope))
+        {
+            return scope is not null;
+        }
+        var parsed = TryParseUncached(text, out scope);
+        if (s_parsed.Count < MaxCachedScopes)
+        {
+            s_parsed.TryAdd(text, scope);
+        }
+        return parsed;
+    }
+
+    private static bool TryParseUncached(string text, [NotNullWhen(true)] out Scope? scope)
     {
         scope = null;
         if (string.IsNullOrWhiteSpace(text) || text.Any(char.IsWhiteSpace))

@@ -11,7 +11,7 @@ namespace AgentOps.Guardrails;
 /// </summary>
 public sealed class AgentRateLimiter(TimeProvider timeProvider)
 {
-    private readonly Dictionary<(string Key, int Permits, TimeSpan Window), RateLimiter> _limiters = [];
+    private readonly Dictionary<(string Key, int Permits, TimeSpan Window), SlidingLogRateLimiter> _limiters = [];
     private readonly Lock _gate = new();
 
     /// <summary>The clock the windows are timed by.</summary>
@@ -54,7 +54,7 @@ public sealed class AgentRateLimiter(TimeProvider timeProvider)
     {
         lock (_gate)
         {
-            return permits - (int)(Get(key, permits, window).GetStatistics()?.CurrentAvailablePermits ?? 0);
+            return Get(key, permits, window).TakenNow();
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class AgentRateLimiter(TimeProvider timeProvider)
 
     private static string SpecKey(AgentSpec agent) => "agent-spec/" + agent.Name;
 
-    private RateLimiter Get(string key, int permits, TimeSpan window)
+    private SlidingLogRateLimiter Get(string key, int permits, TimeSpan window)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(permits, 1);

@@ -32,6 +32,16 @@ public sealed class SlidingLogRateLimiter(int permits, TimeSpan window, TimeProv
         }
     }
 
+    /// <summary>Permits taken within the window now; what <see cref="GetStatistics"/> reports, without a statistics object per call.</summary>
+    public int TakenNow()
+    {
+        lock (_gate)
+        {
+            Expire();
+            return _taken.Count;
+        }
+    }
+
     public override RateLimiterStatistics? GetStatistics()
     {
         lock (_gate)

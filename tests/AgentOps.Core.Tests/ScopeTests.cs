@@ -32,6 +32,19 @@ public sealed class ScopeTests
     public void TryParse_Malformed_ReturnsFalse(string text)
     {
         Assert.False(Scope.TryParse(text, out _));
+        // Parsed texts are remembered: the second answer comes from the cache and must be the same.
+        Assert.False(Scope.TryParse(text, out var again));
+        Assert.Null(again);
+    }
+
+    [Fact]
+    public void TryParse_SameTextTwice_GivesEqualScopes()
+    {
+        Assert.True(Scope.TryParse("git:write:repo/platform-gitops", out var first));
+        Assert.True(Scope.TryParse("git:write:repo/platform-gitops", out var second));
+        Assert.Equal(new Scope("git", "write", "repo/platform-gitops"), first);
+        Assert.Equal(first, second);
+        Assert.False(Scope.TryParse(null, out _));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentOps.Core;
 
@@ -28,20 +27,29 @@ public sealed class ProductionRule(IReadOnlyList<string> namespaces, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(touchedPaths);
         if (namespaces.Count > 0)
         {
-            foreach (var (key, value) in Strings(step.Arguments))
+            var named = new NamedNamespace(namespaces);
+            JsonStrings.Walk(step.Arguments, ref named, static (ref NamedNamespace found, string? key, string text, bool isPropertyName) =>
+                !isPropertyName && key is "namespace" or "environment" or "env" && found.Check(key, text));
+            if (named.Key is { } key)
             {
-                if (key is "namespace" or "environment" or "env" && namespaces.Any(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return $"{key} '{value}' is production";
-                }
+                return $"{key} '{named.Value}' is production";
             }
-            var scopeParts = step.Scope.Split(['/', ':'], StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i + 1 < scopeParts.Length; i++)
+            // Scope segments are compared in place: this runs on every tool call, and most scopes name no namespace.
+            var scope = step.Scope.AsSpan();
+            var previous = default(Range);
+            var first = true;
+            foreach (var segment in scope.SplitAny("/:"))
             {
-                if (scopeParts[i] is "namespace" or "ns" && namespaces.Any(n => string.Equals(n, scopeParts[i + 1], StringComparison.OrdinalIgnoreCase)))
+                if (scope[segment].IsEmpty)
                 {
-                    return $"scope '{step.Scope}' names production namespace '{scopeParts[i + 1]}'";
+                    continue;
                 }
+                if (!first && scope[previous] is "namespace" or "ns" && IsProduction(namespaces, scope[segment]))
+                {
+                    return $"scope '{step.Scope}' names production namespace '{scope[segment]}'";
+                }
+                previous = segment;
+                first = false;
             }
         }
         return AffectsPaths(touchedPaths);
@@ -64,31 +72,32 @@ public sealed class ProductionRule(IReadOnlyList<string> namespaces, IReadOnlyLi
         return null;
     }
 
-    private static IEnumerable<(string Key, string Value)> Strings(JsonNode? node, string key = "")
+    private static bool IsProduction(IReadOnlyList<string> namespaces, ReadOnlySpan<char> name)
     {
-        switch (node)
+        for (var i = 0; i < namespaces.Count; i++)
         {
-            case JsonObject obj:
-                foreach (var (k, v) in obj)
-                {
-                    foreach (var item in Strings(v, k))
-                    {
-                        yield return item;
-                    }
-                }
-                break;
-            case JsonArray array:
-                foreach (var v in array)
-                {
-                    foreach (var item in Strings(v, key))
-                    {
-                        yield return item;
-                    }
-                }
-                break;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                yield return (key, text);
-                break;
+            if (name.Equals(namespaces[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The first namespace or environment argument that names a production namespace.</summary>
+    private struct NamedNamespace(IReadOnlyList<string> namespaces)
+    {
+        public string? Key;
+        public string? Value;
+
+        public bool Check(string key, string value)
+        {
+            if (!IsProduction(namespaces, value))
+            {
+                return false;
+            }
+            (Key, Value) = (key, value);
+            return true;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentOps.Core;
 
 namespace AgentOps.Guardrails.Approvals;
@@ -13,37 +12,22 @@ public static class TouchedPaths
     public static IReadOnlyList<string> Of(PlanStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var paths = new SortedSet<string>(StringComparer.Ordinal);
-        Collect(step.Arguments, key: null, paths);
-        return paths.ToArray();
+        // Most tool calls touch no path: the set is made only for the first one found.
+        SortedSet<string>? paths = null;
+        JsonStrings.Walk(step.Arguments, ref paths, static (ref SortedSet<string>? found, string? key, string text, bool isPropertyName) =>
+        {
+            if (!isPropertyName && key is "path" or "paths" && text.Length > 0 && !text.Contains("${", StringComparison.Ordinal))
+            {
+                (found ??= new SortedSet<string>(StringComparer.Ordinal)).Add(text.Replace('\\', '/').TrimStart('/'));
+            }
+            return false;
+        });
+        return paths is null ? [] : paths.ToArray();
     }
 
     public static IReadOnlyList<string> Of(Plan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return plan.Steps.SelectMany(Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-    }
-
-    private static void Collect(JsonNode? node, string? key, SortedSet<string> paths)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (k, v) in obj)
-                {
-                    Collect(v, k, paths);
-                }
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    Collect(item, key, paths);
-                }
-                break;
-            case JsonValue value when key is "path" or "paths" && value.TryGetValue<string>(out var text)
-                && text.Length > 0 && !text.Contains("${", StringComparison.Ordinal):
-                paths.Add(text.Replace('\\', '/').TrimStart('/'));
-                break;
-        }
     }
 }

@@ -14,6 +14,23 @@ namespace AgentOps.Guardrails.Policy;
 public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, IGuardrailBudgetStore store, TimeProvider timeProvider)
 {
     private const string AllowedRule = "scope.within";
+    private const int MaxCachedExplanations = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Server, string Tool, string Scope, bool Compensating), PolicyDecision> _allowed = new();
+
+    // The windowed budgets of agents and tenants are the same spend on every call; kept, not rebuilt (and their keys re-concatenated) per call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Budget Kind, string Name, int Limit, TimeSpan Window), BudgetSpend> _spends = new();
+
+    private volatile RunBudgetKey? _lastRunKey;
+
+    private enum Budget
+    {
+        Run,
+        Hour,
+        AgentSpec,
+        Agent,
+        Tenant,
+    }
 
     /// <summary>Budgets kept in this process alone (<see cref="InMemoryGuardrailBudgets"/>).</summary>
     public ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits limits, TimeProvider timeProvider)
@@ -40,10 +57,9 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
         {
             return Deny("scope.unknown-agent", "agents/", $"no AIAgent named '{request.Agent}' in the agent catalogue");
         }
-        var spec = $"AIAgent {agent.Name}";
         if (!agent.MayCall(request.Server, request.Tool))
         {
-            return Deny("scope.allow-list", spec, $"agent '{agent.Name}' is not allowed to call {request.Server}/{request.Tool}");
+            return Deny("scope.allow-list", Spec(agent), $"agent '{agent.Name}' is not allowed to call {request.Server}/{request.Tool}");
         }
         var rule = policy.Agents.GetValueOrDefault(agent.Name);
         if (rule is not null && !rule.AllowsTool(request.Server, request.Tool))
@@ -52,11 +68,11 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
         }
         if (!Scope.TryParse(request.Scope, out var scope))
         {
-            return Deny("scope.malformed", spec, $"'{request.Scope}' is not a scope");
+            return Deny("scope.malformed", Spec(agent), $"'{request.Scope}' is not a scope");
         }
         if (!agent.RbacScope.Covers(scope))
         {
-            return Deny("scope.agent-ceiling", spec, $"'{scope}' is outside agent '{agent.Name}' ceiling ({agent.RbacScope})");
+            return Deny("scope.agent-ceiling", Spec(agent), $"'{scope}' is outside agent '{agent.Name}' ceiling ({agent.RbacScope})");
         }
         if (rule is not null && !rule.AllowsVerb(scope.Server, scope.Verb))
         {
@@ -67,10 +83,29 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
             ?? CheckResources(request)
             ?? (request.Compensating ? null : CheckTime(request))
             ?? (request.Compensating ? null : CheckBudgets(request, agent, spend))
-            ?? new PolicyDecision(Verdict.Allow, AllowedRule, policy.File, request.Compensating
-                ? $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling and the limits; an undo is not held to the change calendar or the budgets"
-                : $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling, the limits, the change calendar and the budgets");
+            ?? Allowed(request, scope);
     }
+
+    // An allowed call's explanation depends only on what it names, so each is written once: the evaluator runs on
+    // every tool call, and most calls are the same few tools on the same few scopes.
+    private PolicyDecision Allowed(ActionRequest request, Scope scope)
+    {
+        var key = (request.Server, request.Tool, request.Scope, request.Compensating);
+        if (_allowed.TryGetValue(key, out var decision))
+        {
+            return decision;
+        }
+        decision = new PolicyDecision(Verdict.Allow, AllowedRule, policy.File, request.Compensating
+            ? $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling and the limits; an undo is not held to the change calendar or the budgets"
+            : $"{request.Server}/{request.Tool} is on the allow-list; '{scope}' is within the agent's ceiling, the limits, the change calendar and the budgets");
+        if (_allowed.Count < MaxCachedExplanations)
+        {
+            _allowed.TryAdd(key, decision);
+        }
+        return decision;
+    }
+
+    private static string Spec(AgentSpec agent) => $"AIAgent {agent.Name}";
 
     private PolicyDecision? CheckFiles(ActionRequest request)
     {
@@ -100,11 +135,11 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
         {
             return null;
         }
-        if (rule.Denied.FirstOrDefault(p => NamespaceRule.Matches(p, ns)) is { } denied)
+        if (FirstMatching(rule.Denied, ns) is { } denied)
         {
             return Deny("policy.namespace-denied", policy.Source(rule.DeniedLine), $"namespace '{ns}' is denied (matches '{denied}'): agents never change it");
         }
-        return rule.Allowed.Any(p => NamespaceRule.Matches(p, ns))
+        return FirstMatching(rule.Allowed, ns) is not null
             ? null
             : Deny("policy.namespace-not-allowed", policy.Source(rule.AllowedLine), $"namespace '{ns}' is not among the allowed namespaces ({string.Join(", ", rule.Allowed)})");
     }
@@ -153,12 +188,17 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
             return null;
         }
         var now = request.Time ?? timeProvider.GetUtcNow();
-        if (policy.Freezes.FirstOrDefault(f => f.Contains(now)) is { } freeze)
+        FreezePeriod? freeze = null;
+        for (var i = 0; i < policy.Freezes.Count && freeze is null; i++)
+        {
+            freeze = policy.Freezes[i].Contains(now) ? policy.Freezes[i] : null;
+        }
+        if (freeze is not null)
         {
             return Deny("policy.freeze", policy.Source(freeze.Line),
                 $"write steps are frozen by '{freeze.Id}' from {freeze.From:yyyy-MM-dd HH:mm} to {freeze.To:yyyy-MM-dd HH:mm} {freeze.TimeZone.Id}{(freeze.Reason is { } why ? ": " + why : "")}");
         }
-        if (policy.ChangeWindows.Count > 0 && !policy.ChangeWindows.Any(w => w.Contains(now)))
+        if (policy.ChangeWindows.Count > 0 && !InAnyWindow(policy.ChangeWindows, now))
         {
             return Deny("policy.change-window", policy.Source(policy.ChangeWindows[0].Line),
                 $"{now:yyyy-MM-dd HH:mm}Z is outside every change window ({string.Join(", ", policy.ChangeWindows.Select(w => w.Id))})");
@@ -168,41 +208,110 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
 
     private PolicyDecision? CheckBudgets(ActionRequest request, AgentSpec agent, bool spend)
     {
-        // In the order they are judged: the first that has no room decides. Each carries the refusal it would give,
-        // which needs the total the store found, so that total is passed in.
+        // In the order they are judged: the first that has no room decides, and its refusal names the total the store found.
         var blast = policy.BlastRadius;
-        var budgets = new List<(BudgetSpend Spend, Func<long, PolicyDecision> Refusal)>();
-        if (request.ObjectsChanged > 0 && blast.PerRun is { } perRun)
+        var writes = request.ObjectsChanged > 0;
+        var perRun = writes ? blast.PerRun : null;
+        var perHour = writes ? blast.PerHour : null;
+        var tenant = policy.PerTenantRate is null ? null : request.Tenant ?? policy.TenantOf(request.Requester);
+        var spends = new BudgetSpend[(perRun is null ? 0 : 1) + (perHour is null ? 0 : 1) + 1 + (policy.PerAgentRate is null ? 0 : 1) + (tenant is null ? 0 : 1)];
+        Span<Budget> kinds = stackalloc Budget[spends.Length];
+        var count = 0;
+        if (perRun is { } runLimit)
         {
-            budgets.Add((new BudgetSpend(RunKey(request.RunId), request.ObjectsChanged, perRun, Window: null), total =>
-                Deny("policy.blast-radius.run", policy.Source(blast.PerRunLine),
-                    $"run {request.RunId} has changed {total} objects; {request.ObjectsChanged} more would exceed {perRun} per run")));
+            kinds[count] = Budget.Run;
+            spends[count++] = new BudgetSpend(RunKey(request.RunId), request.ObjectsChanged, runLimit, Window: null);
         }
-        if (request.ObjectsChanged > 0 && blast.PerHour is { } perHour)
+        if (perHour is { } hourLimit)
         {
-            budgets.Add((new BudgetSpend("blast-radius/hour", request.ObjectsChanged, perHour, TimeSpan.FromHours(1)), total =>
-                Deny("policy.blast-radius.hour", policy.Source(blast.PerHourLine),
-                    $"{total} objects were changed in the last hour; {request.ObjectsChanged} more would exceed {perHour} per hour")));
+            kinds[count] = Budget.Hour;
+            spends[count++] = new BudgetSpend("blast-radius/hour", request.ObjectsChanged, hourLimit, TimeSpan.FromHours(1));
         }
-        budgets.Add((new BudgetSpend("agent-spec/" + agent.Name, 1, agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1)), _ =>
-            Deny("limits.rate", $"AIAgent {agent.Name}", $"agent '{agent.Name}' exceeded {agent.ToolCallsPerMinute} tool calls per minute")));
+        kinds[count] = Budget.AgentSpec;
+        spends[count++] = Windowed(Budget.AgentSpec, agent.Name, agent.ToolCallsPerMinute, TimeSpan.FromMinutes(1));
         if (policy.PerAgentRate is { } perAgent)
         {
-            budgets.Add((new BudgetSpend("agent/" + agent.Name, 1, perAgent.Permits, perAgent.Window), _ =>
-                Deny("policy.rate.agent", policy.Source(perAgent.Line), $"agent '{agent.Name}' exceeded {perAgent.Permits} tool calls per {perAgent.Window}")));
+            kinds[count] = Budget.Agent;
+            spends[count++] = Windowed(Budget.Agent, agent.Name, perAgent.Permits, perAgent.Window);
         }
         if (policy.PerTenantRate is { } perTenant)
         {
-            var tenant = request.Tenant ?? policy.TenantOf(request.Requester);
-            budgets.Add((new BudgetSpend("tenant/" + tenant, 1, perTenant.Permits, perTenant.Window), _ =>
-                Deny("policy.rate.tenant", policy.Source(perTenant.Line), $"tenant '{tenant}' exceeded {perTenant.Permits} tool calls per {perTenant.Window}")));
+            kinds[count] = Budget.Tenant;
+            spends[count++] = Windowed(Budget.Tenant, tenant!, perTenant.Permits, perTenant.Window);
         }
-        var result = store.TrySpend(budgets.ConvertAll(b => b.Spend), spend);
-        return result.RefusedIndex is { } refused ? budgets[refused].Refusal(result.RefusedTotal) : null;
+        var result = store.TrySpend(spends, spend);
+        if (result.RefusedIndex is not { } refused)
+        {
+            return null;
+        }
+        var total = result.RefusedTotal;
+        return kinds[refused] switch
+        {
+            Budget.Run => Deny("policy.blast-radius.run", policy.Source(blast.PerRunLine),
+                $"run {request.RunId} has changed {total} objects; {request.ObjectsChanged} more would exceed {blast.PerRun} per run"),
+            Budget.Hour => Deny("policy.blast-radius.hour", policy.Source(blast.PerHourLine),
+                $"{total} objects were changed in the last hour; {request.ObjectsChanged} more would exceed {blast.PerHour} per hour"),
+            Budget.AgentSpec => Deny("limits.rate", Spec(agent), $"agent '{agent.Name}' exceeded {agent.ToolCallsPerMinute} tool calls per minute"),
+            Budget.Agent => Deny("policy.rate.agent", policy.Source(policy.PerAgentRate!.Line),
+                $"agent '{agent.Name}' exceeded {policy.PerAgentRate.Permits} tool calls per {policy.PerAgentRate.Window}"),
+            _ => Deny("policy.rate.tenant", policy.Source(policy.PerTenantRate!.Line),
+                $"tenant '{tenant}' exceeded {policy.PerTenantRate.Permits} tool calls per {policy.PerTenantRate.Window}"),
+        };
+    }
+
+    private BudgetSpend Windowed(Budget kind, string name, int limit, TimeSpan window)
+    {
+        var key = (kind, name, limit, window);
+        if (_spends.TryGetValue(key, out var spend))
+        {
+            return spend;
+        }
+        spend = new BudgetSpend(kind switch { Budget.AgentSpec => "agent-spec/", Budget.Agent => "agent/", _ => "tenant/" } + name, 1, limit, window);
+        if (_spends.Count < MaxCachedExplanations)
+        {
+            _spends.TryAdd(key, spend);
+        }
+        return spend;
+    }
+
+    private static string? FirstMatching(IReadOnlyList<string> patterns, string ns)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (NamespaceRule.Matches(patterns[i], ns))
+            {
+                return patterns[i];
+            }
+        }
+        return null;
+    }
+
+    private static bool InAnyWindow(IReadOnlyList<ChangeWindow> windows, DateTimeOffset now)
+    {
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (windows[i].Contains(now))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // A run's blast radius has no window: its rows are kept for as long as the store keeps them, keyed by the run.
-    private static string RunKey(string runId) => "blast-radius/run/" + runId;
+    // Every write of a run spends from the same key; the last run's is kept rather than concatenated again per call.
+    private string RunKey(string runId)
+    {
+        if (_lastRunKey is { } last && string.Equals(last.RunId, runId, StringComparison.Ordinal))
+        {
+            return last.Key;
+        }
+        var key = "blast-radius/run/" + runId;
+        _lastRunKey = new RunBudgetKey(runId, key);
+        return key;
+    }
+
+    private sealed record RunBudgetKey(string RunId, string Key);
 
     private static int IndexOf(IReadOnlyList<string> list, string item)
     {

@@ -98,7 +98,6 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var parameters = arguments["parameters"] as JsonObject;
-        JsonNode? Fact(string name) => arguments[name] ?? parameters?[name];
         int? fileCount = null;
         var largest = 0;
         var malformed = false;
@@ -106,16 +105,26 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
         {
             fileCount = files.Count;
             // The shape is L1's business, but L2 must never throw on it.
-            malformed = files.Any(f => f is not JsonObject { } file || file["content"] is not JsonValue content || !content.TryGetValue<string>(out _));
-            largest = malformed ? 0 : files.Select(f => Encoding.UTF8.GetByteCount(f!["content"]!.GetValue<string>())).DefaultIfEmpty(0).Max();
+            for (var i = 0; i < files.Count && !malformed; i++)
+            {
+                if (files[i] is JsonObject file && file["content"] is JsonValue content && content.TryGetValue<string>(out var text))
+                {
+                    largest = Math.Max(largest, Encoding.UTF8.GetByteCount(text));
+                }
+                else
+                {
+                    malformed = true;
+                    largest = 0;
+                }
+            }
         }
         return this with
         {
-            Namespace = (Fact("namespace") as JsonValue)?.TryGetValue<string>(out var ns) == true ? ns : NamespaceOfScope(Scope),
-            Size = (Fact("size") as JsonValue)?.TryGetValue<string>(out var size) == true ? size : null,
-            Replicas = Integer(Fact("replicas")),
-            Storage = (Fact("storage") as JsonValue)?.TryGetValue<string>(out var storage) == true ? storage : null,
-            MonthlyCost = Number(Fact("monthlyCost")),
+            Namespace = (Fact(arguments, parameters, "namespace") as JsonValue)?.TryGetValue<string>(out var ns) == true ? ns : NamespaceOfScope(Scope),
+            Size = (Fact(arguments, parameters, "size") as JsonValue)?.TryGetValue<string>(out var size) == true ? size : null,
+            Replicas = Integer(Fact(arguments, parameters, "replicas")),
+            Storage = (Fact(arguments, parameters, "storage") as JsonValue)?.TryGetValue<string>(out var storage) == true ? storage : null,
+            MonthlyCost = Number(Fact(arguments, parameters, "monthlyCost")),
             FileCount = fileCount,
             LargestFileBytes = largest,
             FilesMalformed = malformed,
@@ -123,11 +132,27 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
         };
     }
 
-    private static string? NamespaceOfScope(string scope) =>
-        AgentOps.Core.Scope.TryParse(scope, out var parsed) && parsed.Resource is { } resource && resource.StartsWith("ns/", StringComparison.Ordinal)
-            && resource[3..].Split('/')[0] is { Length: > 0 } name && !name.Contains('*', StringComparison.Ordinal)
-            ? name
+    private static JsonNode? Fact(JsonObject arguments, JsonObject? parameters, string name) => arguments[name] ?? parameters?[name];
+
+    // Read on every tool call from a handful of distinct scopes: each scope's answer is worked out once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> s_namespaceOfScope = new(StringComparer.Ordinal);
+
+    private static string? NamespaceOfScope(string scope)
+    {
+        if (s_namespaceOfScope.TryGetValue(scope, out var cached))
+        {
+            return cached;
+        }
+        var name = AgentOps.Core.Scope.TryParse(scope, out var parsed) && parsed.Resource is { } resource && resource.StartsWith("ns/", StringComparison.Ordinal)
+            && resource[3..].Split('/')[0] is { Length: > 0 } first && !first.Contains('*', StringComparison.Ordinal)
+            ? first
             : null;
+        if (s_namespaceOfScope.Count < 4096)
+        {
+            s_namespaceOfScope.TryAdd(scope, name);
+        }
+        return name;
+    }
 
     private static string? Text(JsonObject json, string key) =>
         json[key] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;

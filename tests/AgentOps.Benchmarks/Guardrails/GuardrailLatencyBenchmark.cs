@@ -83,6 +83,22 @@ internal static class GuardrailLatencyBenchmark
             var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / Block;
             var gen0PerThousand = (GC.CollectionCount(0) - gen0Before) * 1000.0 / Block;
 
+            if (args.Contains("--allocations"))
+            {
+                // Which types the pipeline allocates (sampled by the runtime; not part of the timed figures).
+                using var sampler = new AllocationSampler();
+                foreach (var layer in fixture.Layers)
+                {
+                    sampler.Start();
+                    for (var i = 0; i < 20 * Block; i++)
+                    {
+                        await layer.EvaluateAsync(fixture.Context);
+                    }
+                    var types = sampler.Stop();
+                    Console.WriteLine($"allocations of {layer.Name} (samples of ~100 KB): " + string.Join(", ", types.Take(12).Select(t => $"{t.Type} {t.Samples}")));
+                }
+            }
+
             // Per layer, for where the time goes (mean of a block of calls, not individually timed).
             var layerMeans = new List<(string Layer, double Micro, long Bytes)>();
             foreach (var layer in fixture.Layers)

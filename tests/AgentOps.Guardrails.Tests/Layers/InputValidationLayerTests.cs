@@ -231,5 +231,35 @@ public sealed class InputValidationLayerTests
         Assert.Equal("input.schema", second.Rule);
     }
 
+    [Fact]
+    public async Task EvaluateAsync_ToolPublishesAChangedSchema_TheNewSchemaDecides_AndEachSchemaKeepsItsOwnVerdicts()
+    {
+        var sut = CreateSut();
+        var loose = TestPolicy.Schema(RepoSchema);
+        var strict = TestPolicy.Schema("""{"type":"object","properties":{"repo":{"type":"string"}},"required":["repo"],"additionalProperties":false}""");
+        var arguments = new JsonObject { ["repo"] = TestPolicy.Repo, ["force"] = true };
+
+        var underLoose = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments, schema: loose));
+        var underStrict = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments, schema: strict));
+        var looseAgain = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments, schema: TestPolicy.Schema(RepoSchema)));
+
+        Assert.Equal("input.valid", underLoose.Rule);
+        Assert.Equal("input.schema", underStrict.Rule);
+        Assert.Equal("input.valid", looseAgain.Rule);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_SecretInAPropertyNameNestedInAnArray_IsFound()
+    {
+        var sut = CreateSut();
+        var schema = TestPolicy.Schema("""{"type":"object"}""");
+        var arguments = new JsonObject { ["items"] = new JsonArray(new JsonObject { ["AKIAZ7QK3NWXV4LDTB6M"] = "x" }) };
+
+        var decision = await sut.EvaluateAsync(TestPolicy.Context(arguments: arguments, schema: schema));
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.StartsWith("secrets.", decision.Rule, StringComparison.Ordinal);
+    }
+
     private static InputValidationLayer CreateSut() => new(TestPolicy.Policy, new TextScreen(TestPolicy.Policy));
 }
