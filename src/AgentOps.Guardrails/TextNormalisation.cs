@@ -1,0 +1,98 @@
+using System.Text;
+
+namespace AgentOps.Guardrails;
+
+/// <summary>
+/// What every screened text becomes before a pattern or the scorer reads it: NFKC, without zero-width and bidi control
+/// characters (a classic way to split a keyword past a filter), and with "leetspeak" inside a word ("ign0re",
+/// "prev1ous") read back as letters: only in a word that starts with a letter and mixes letters with 0, 1, 3, 4, 5 or
+/// 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1") are left as they are.
+/// Text that none of this changes is returned as the same instance: every tool argument is screened on every call, and
+/// most are plain ASCII that needs nothing, so the usual case allocates nothing.
+/// </summary>
+internal static class TextNormalisation
+{
+    public static string Normalise(string text)
+    {
+        if (Ascii.IsValid(text))
+        {
+            // NFKC changes no ASCII character, and the invisible characters are all outside ASCII.
+            return HasLeetspeak(text) ? ReadLeetspeak(text) : text;
+        }
+        if (text.IsNormalized(NormalizationForm.FormKC) && !HasInvisible(text) && !HasLeetspeak(text))
+        {
+            return text;
+        }
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        {
+            if (!IsInvisible(c))
+            {
+                builder.Append(c);
+            }
+        }
+        var normalised = builder.ToString();
+        return HasLeetspeak(normalised) ? ReadLeetspeak(normalised) : normalised;
+    }
+
+    private static bool IsInvisible(char c) =>
+        c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
+
+    private static bool HasInvisible(string text)
+    {
+        foreach (var c in text)
+        {
+            if (IsInvisible(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool HasLeetspeak(string text)
+    {
+        for (var (start, end) = (0, 0); NextWord(text, ref start, out end); start = end)
+        {
+            if (IsLeetWord(text, start, end))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string ReadLeetspeak(string text) => string.Create(text.Length, text, static (chars, source) =>
+    {
+        source.AsSpan().CopyTo(chars);
+        for (var (start, end) = (0, 0); NextWord(source, ref start, out end); start = end)
+        {
+            if (!IsLeetWord(source, start, end))
+            {
+                continue;
+            }
+            for (var i = start; i < end; i++)
+            {
+                chars[i] = chars[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', var other => other };
+            }
+        }
+    });
+
+    /// <summary>The next run of letters and digits at or after <paramref name="start"/>: [start, end).</summary>
+    private static bool NextWord(string text, ref int start, out int end)
+    {
+        while (start < text.Length && !char.IsLetterOrDigit(text[start]))
+        {
+            start++;
+        }
+        end = start;
+        while (end < text.Length && char.IsLetterOrDigit(text[end]))
+        {
+            end++;
+        }
+        return end > start;
+    }
+
+    private static bool IsLeetWord(string text, int start, int end) =>
+        char.IsLetter(text[start]) && text.AsSpan(start, end - start).IndexOfAny("013457") >= 0;
+}
