@@ -81,8 +81,8 @@ public sealed class ActionPolicyEvaluator(ActionPolicy policy, ResourceLimits li
         return CheckFiles(request)
             ?? CheckNamespace(request)
             ?? CheckResources(request)
-            ?? (request.Compensating ? null : CheckTime(request))
-            ?? (request.Compensating ? null : CheckBudgets(request, agent, spend))
+            // An undo restores state: a freeze that began meanwhile, or budgets the failed run spent, must not leave a change half applied.
+            ?? (request.Compensating ? null : CheckTime(request) ?? CheckBudgets(request, agent, spend))
             ?? Allowed(request, scope);
     }
 
