@@ -92,8 +92,7 @@ public sealed record Scope(string Server, string Verb, string? Resource)
         }
         if (outer.EndsWith('*'))
         {
-            var prefix = outer[..^1];
-            return inner.StartsWith(prefix, StringComparison.Ordinal);
+            return inner.AsSpan().StartsWith(outer.AsSpan(0, outer.Length - 1), StringComparison.Ordinal);
         }
         return inner == outer;
     }

@@ -21,7 +21,19 @@ public sealed class ScopeSet : IReadOnlyCollection<Scope>, IEquatable<ScopeSet>
     public int Count => _scopes.Length;
 
     /// <summary>True when some scope in this set allows everything <paramref name="scope"/> allows.</summary>
-    public bool Covers(Scope scope) => _scopes.Any(scope.IsSubsetOf);
+    // Checked on every tool call and every token hop: a loop, not a delegate and an enumerator per check.
+    public bool Covers(Scope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        foreach (var candidate in _scopes)
+        {
+            if (scope.IsSubsetOf(candidate))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>True when every scope here is covered by <paramref name="other"/>: this set is no wider.</summary>
     public bool IsSubsetOf(ScopeSet other)

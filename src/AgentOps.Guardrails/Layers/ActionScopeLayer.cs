@@ -29,6 +29,18 @@ public sealed class ActionScopeLayer(ActionPolicyEvaluator evaluator) : IGuardra
     {
         ArgumentNullException.ThrowIfNull(context);
         var decision = evaluator.Evaluate(ActionRequest.FromContext(context), context.Agent, spend: !context.DryRun);
-        return ValueTask.FromResult(new LayerDecision(Name, decision.Verdict, decision.Rule, decision.Explanation));
+        // The evaluator hands back the same allowed decision for the same tool and scope; its layer decision (and the
+        // explanation string it carries) is then the same too, and is not built again on every call.
+        if (_last is { } last && ReferenceEquals(last.Policy, decision))
+        {
+            return ValueTask.FromResult(last.Layer);
+        }
+        var layerDecision = new LayerDecision(Name, decision.Verdict, decision.Rule, decision.Explanation);
+        _last = new LastDecision(decision, layerDecision);
+        return ValueTask.FromResult(layerDecision);
     }
+
+    private volatile LastDecision? _last;
+
+    private sealed record LastDecision(PolicyDecision Policy, LayerDecision Layer);
 }

@@ -46,10 +46,21 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
     {
         ArgumentNullException.ThrowIfNull(context);
         var step = context.Step;
+        // Built once with its facts (not built and then copied by WithArgumentFacts): this runs on every tool call.
+        var facts = ArgumentFacts.Read(context.Arguments, step.Scope, context.ToolIsReadOnly);
         return new ActionRequest(context.Agent.Name, step.Server, step.Tool, step.Scope, context.ToolIsReadOnly, context.RunId, context.Requester)
         {
             Compensating = context.Compensating,
-        }.WithArgumentFacts(context.Arguments);
+            Namespace = facts.Namespace,
+            Size = facts.Size,
+            Replicas = facts.Replicas,
+            Storage = facts.Storage,
+            MonthlyCost = facts.MonthlyCost,
+            FileCount = facts.FileCount,
+            LargestFileBytes = facts.LargestFileBytes,
+            FilesMalformed = facts.FilesMalformed,
+            ObjectsChanged = facts.ObjectsChanged,
+        };
     }
 
     /// <summary>
@@ -97,39 +108,58 @@ public sealed record ActionRequest(string Agent, string Server, string Tool, str
     public ActionRequest WithArgumentFacts(JsonObject arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var parameters = arguments["parameters"] as JsonObject;
-        int? fileCount = null;
-        var largest = 0;
-        var malformed = false;
-        if (arguments["files"] is JsonArray files)
-        {
-            fileCount = files.Count;
-            // The shape is L1's business, but L2 must never throw on it.
-            for (var i = 0; i < files.Count && !malformed; i++)
-            {
-                if (files[i] is JsonObject file && file["content"] is JsonValue content && content.TryGetValue<string>(out var text))
-                {
-                    largest = Math.Max(largest, Encoding.UTF8.GetByteCount(text));
-                }
-                else
-                {
-                    malformed = true;
-                    largest = 0;
-                }
-            }
-        }
+        var facts = ArgumentFacts.Read(arguments, Scope, ReadOnly);
         return this with
         {
-            Namespace = (Fact(arguments, parameters, "namespace") as JsonValue)?.TryGetValue<string>(out var ns) == true ? ns : NamespaceOfScope(Scope),
-            Size = (Fact(arguments, parameters, "size") as JsonValue)?.TryGetValue<string>(out var size) == true ? size : null,
-            Replicas = Integer(Fact(arguments, parameters, "replicas")),
-            Storage = (Fact(arguments, parameters, "storage") as JsonValue)?.TryGetValue<string>(out var storage) == true ? storage : null,
-            MonthlyCost = Number(Fact(arguments, parameters, "monthlyCost")),
-            FileCount = fileCount,
-            LargestFileBytes = largest,
-            FilesMalformed = malformed,
-            ObjectsChanged = ReadOnly ? 0 : Math.Max(1, fileCount ?? 1),
+            Namespace = facts.Namespace,
+            Size = facts.Size,
+            Replicas = facts.Replicas,
+            Storage = facts.Storage,
+            MonthlyCost = facts.MonthlyCost,
+            FileCount = facts.FileCount,
+            LargestFileBytes = facts.LargestFileBytes,
+            FilesMalformed = facts.FilesMalformed,
+            ObjectsChanged = facts.ObjectsChanged,
         };
+    }
+
+    private readonly record struct ArgumentFacts(
+        string? Namespace, string? Size, int? Replicas, string? Storage, decimal? MonthlyCost, int? FileCount, int LargestFileBytes, bool FilesMalformed, int ObjectsChanged)
+    {
+        public static ArgumentFacts Read(JsonObject arguments, string scope, bool readOnly)
+        {
+            var parameters = arguments["parameters"] as JsonObject;
+            int? fileCount = null;
+            var largest = 0;
+            var malformed = false;
+            if (arguments["files"] is JsonArray files)
+            {
+                fileCount = files.Count;
+                // The shape is L1's business, but L2 must never throw on it.
+                for (var i = 0; i < files.Count && !malformed; i++)
+                {
+                    if (files[i] is JsonObject file && file["content"] is JsonValue content && content.TryGetValue<string>(out var text))
+                    {
+                        largest = Math.Max(largest, Encoding.UTF8.GetByteCount(text));
+                    }
+                    else
+                    {
+                        malformed = true;
+                        largest = 0;
+                    }
+                }
+            }
+            return new ArgumentFacts(
+                (Fact(arguments, parameters, "namespace") as JsonValue)?.TryGetValue<string>(out var ns) == true ? ns : NamespaceOfScope(scope),
+                (Fact(arguments, parameters, "size") as JsonValue)?.TryGetValue<string>(out var size) == true ? size : null,
+                Integer(Fact(arguments, parameters, "replicas")),
+                (Fact(arguments, parameters, "storage") as JsonValue)?.TryGetValue<string>(out var storage) == true ? storage : null,
+                Number(Fact(arguments, parameters, "monthlyCost")),
+                fileCount,
+                largest,
+                malformed,
+                readOnly ? 0 : Math.Max(1, fileCount ?? 1));
+        }
     }
 
     private static JsonNode? Fact(JsonObject arguments, JsonObject? parameters, string name) => arguments[name] ?? parameters?[name];

@@ -8,5 +8,5 @@ public sealed record NamespaceRule(IReadOnlyList<string> Allowed, IReadOnlyList<
     public int DeniedLine { get; init; } = Line;
 
     public static bool Matches(string pattern, string name) =>
-        pattern == "*" || (pattern.EndsWith('*') ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern);
+        pattern == "*" || (pattern.EndsWith('*') ? name.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal) : name == pattern);
 }

@@ -217,6 +217,23 @@ public sealed class ActionScopeLayerTests
         Assert.Equal("limits.rate", same.Rule);
     }
 
+    [Fact]
+    public async Task EvaluateAsync_AllowedThenRefusedThenAllowedAgain_EachCallGetsItsOwnDecision()
+    {
+        var sut = CreateSut();
+
+        var first = await sut.EvaluateAsync(TestPolicy.Context());
+        var again = await sut.EvaluateAsync(TestPolicy.Context());
+        var refused = await sut.EvaluateAsync(TestPolicy.Context(step: TestPolicy.Step(tool: "pull_request_merge")));
+        var third = await sut.EvaluateAsync(TestPolicy.Context());
+
+        Assert.Equal(first, again);
+        Assert.Equal((Verdict.Allow, "scope.within"), (first.Verdict, first.Rule));
+        Assert.Equal((Verdict.Deny, "scope.allow-list"), (refused.Verdict, refused.Rule));
+        Assert.Equal(first, third);
+        Assert.Contains("(rule scope.within,", first.Reason, StringComparison.Ordinal);
+    }
+
     private ActionScopeLayer CreateSut() => new(TestPolicy.Policy.Limits, new AgentRateLimiter(_time));
 
     private static JsonArray Files(int count, int contentLength) =>
