@@ -11,7 +11,12 @@ namespace AgentOps.Guardrails.Layers;
 /// </summary>
 public sealed class ApprovalGateLayer(IApprovalStore approvals, ApprovalPolicy policy, TimeProvider timeProvider) : IGuardrailLayer
 {
-    public string Name => "L3.approval";
+    private const string LayerName = "L3.approval";
+    private static readonly LayerDecision s_readOnly = new(LayerName, Verdict.Allow, "approval.read-only", "read-only call; no approval needed");
+    private static readonly LayerDecision s_pullRequest = new(LayerName, Verdict.Allow, "approval.pull-request",
+        "the change lands as a pull request that a human must approve before merge");
+
+    public string Name => LayerName;
 
     public async ValueTask<LayerDecision> EvaluateAsync(GuardrailContext context, CancellationToken cancellationToken = default)
     {
@@ -22,9 +27,7 @@ public sealed class ApprovalGateLayer(IApprovalStore approvals, ApprovalPolicy p
         var production = context.ToolIsReadOnly ? null : policy.Production.Affects(context.Step, paths);
         if (!context.Step.Critical && !tainted && production is null)
         {
-            return context.ToolIsReadOnly
-                ? new LayerDecision(Name, Verdict.Allow, "approval.read-only", "read-only call; no approval needed")
-                : new LayerDecision(Name, Verdict.Allow, "approval.pull-request", "the change lands as a pull request that a human must approve before merge");
+            return context.ToolIsReadOnly ? s_readOnly : s_pullRequest;
         }
         var granted = await approvals.ListAsync(context.RunId, context.PlanDigest, cancellationToken).ConfigureAwait(false);
         var quorum = ApprovalQuorum.Evaluate(policy, context.Requester, context.PlanDigest, paths, production is not null, granted, timeProvider.GetUtcNow());

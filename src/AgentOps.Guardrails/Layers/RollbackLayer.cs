@@ -8,7 +8,12 @@ namespace AgentOps.Guardrails.Layers;
 /// </summary>
 public sealed class RollbackLayer(RollbackJournal journal) : IGuardrailLayer
 {
-    public string Name => "L5.rollback";
+    private const string LayerName = "L5.rollback";
+    private static readonly LayerDecision s_readOnly = new(LayerName, Verdict.Allow, "rollback.not-needed", "read-only call; nothing to undo");
+    private static readonly LayerDecision s_insideWorkspace = new(LayerName, Verdict.Allow, "rollback.not-needed",
+        "changes stay inside the branch workspace; an earlier step's compensation removes them");
+
+    public string Name => LayerName;
 
     public ValueTask<LayerDecision> EvaluateAsync(GuardrailContext context, CancellationToken cancellationToken = default)
     {
@@ -16,10 +21,7 @@ public sealed class RollbackLayer(RollbackJournal journal) : IGuardrailLayer
         var step = context.Step;
         if (step.Compensation is null)
         {
-            var reason = context.ToolIsReadOnly
-                ? "read-only call; nothing to undo"
-                : "changes stay inside the branch workspace; an earlier step's compensation removes them";
-            return ValueTask.FromResult(new LayerDecision(Name, Verdict.Allow, "rollback.not-needed", reason));
+            return ValueTask.FromResult(context.ToolIsReadOnly ? s_readOnly : s_insideWorkspace);
         }
         if (!context.DryRun)
         {
