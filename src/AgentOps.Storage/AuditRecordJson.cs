@@ -234,90 +234,6 @@ internal static class AuditRecordJson
         writer.WriteEndArray();
     }
 
-    /// <summary>
-    /// Copies a stored delegation chain as <see cref="WriteDelegationChain"/> would write what
-    /// <see cref="ParseDelegationChain"/> reads from it; false for anything but a non-empty array of unescaped strings.
-    /// </summary>
-    private static bool TryCopyDelegationChain(ReadOnlySpan<byte> utf8, Utf8JsonWriter writer)
-    {
-        var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-        writer.WriteStartArray();
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
-            {
-                return false;
-            }
-            writer.WriteStringValue(reader.ValueSpan);
-            count++;
-        }
-        writer.WriteEndArray();
-        return count > 0 && reader.TokenType == JsonTokenType.EndArray && !reader.Read();
-    }
-
-    /// <summary>
-    /// Copies stored decisions as <see cref="WriteDecisions"/> would write what <see cref="ParseDecisions"/> reads from
-    /// them: each object's four members, once each, unescaped strings, a verdict by its exact name, nothing else.
-    /// </summary>
-    private static bool TryCopyDecisions(ReadOnlySpan<byte> utf8, Utf8JsonWriter writer)
-    {
-        var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-        writer.WriteStartArray();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-            ReadOnlySpan<byte> layer = default, verdict = default, rule = default, reason = default;
-            var seen = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                int member = reader.ValueIsEscaped ? -1
-                    : reader.ValueSpan.SequenceEqual("layer"u8) ? 1
-                    : reader.ValueSpan.SequenceEqual("verdict"u8) ? 2
-                    : reader.ValueSpan.SequenceEqual("rule"u8) ? 4
-                    : reader.ValueSpan.SequenceEqual("reason"u8) ? 8
-                    : -1;
-                if (member < 0 || (seen & member) != 0 || !reader.Read() || reader.TokenType != JsonTokenType.String ||
-                    reader.ValueIsEscaped || reader.HasValueSequence)
-                {
-                    return false;
-                }
-                seen |= member;
-                switch (member)
-                {
-                    case 1: layer = reader.ValueSpan; break;
-                    case 2: verdict = reader.ValueSpan; break;
-                    case 4: rule = reader.ValueSpan; break;
-                    default: reason = reader.ValueSpan; break;
-                }
-            }
-            if (reader.TokenType != JsonTokenType.EndObject || seen != 15 ||
-                !(verdict.SequenceEqual("Allow"u8) || verdict.SequenceEqual("Deny"u8) || verdict.SequenceEqual("Pause"u8)))
-            {
-                return false;
-            }
-            writer.WriteStartObject();
-            writer.WriteString("layer"u8, layer);
-            writer.WriteString("reason"u8, reason);
-            writer.WriteString("rule"u8, rule);
-            writer.WriteString("verdict"u8, verdict);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        return reader.TokenType == JsonTokenType.EndArray && !reader.Read();
-    }
-
     private static string VerdictName(Verdict verdict) => verdict switch
     {
         Verdict.Allow => nameof(Verdict.Allow),
@@ -344,10 +260,9 @@ internal static class AuditRecordJson
                 : Write(record, static (writer, r) => WriteCanonical(writer, r, includeHash: false));
 
         /// <summary>
-        /// <see cref="WriteCanonical"/> for a stored row: the same members in the same order, the text columns as stored,
-        /// and the two JSON columns copied member by member into canonical order without building strings. False (the
-        /// record path decides) when a JSON column is not in the plain shape the one-pass parsers accept or holds an
-        /// escaped string: then copying the stored text could differ from what parsing and re-writing it gives.
+        /// <see cref="WriteCanonical"/> for a stored row: the same members in the same order, the text columns as stored
+        /// and the two JSON columns copied verbatim (see below). Its bytes are only ever hashed and compared with the
+        /// stored hash; a row they do not match is left to the record path, which decides.
         /// </summary>
         public bool TryWriteRaw(scoped in RawAuditRow row, out ReadOnlySpan<byte> canonical, bool includeHash = false)
         {
@@ -363,16 +278,17 @@ internal static class AuditRecordJson
                 writer.WriteString("action"u8, row.Action);
                 writer.WriteString("actor"u8, row.Actor);
                 writer.WriteString("argument_digest"u8, row.ArgumentDigest);
+                // The two JSON columns are stored exactly as the canonical writer writes them (SerializeDecisions,
+                // SerializeDelegationChain), so they are copied as stored, not parsed and written again. Copying cannot
+                // make a changed column pass: the bytes hashed are then the stored bytes themselves, and they match the
+                // stored hash only if they are the canonical bytes that were hashed when the record was appended (a
+                // raw '"' cannot occur inside a canonical string, so no stored text can stand in for a member boundary).
+                // A column stored in any other form (an older writer, a hand edit) fails the hash here and is judged by
+                // the record path, which parses and re-writes it.
                 writer.WritePropertyName("decisions"u8);
-                if (!TryCopyDecisions(row.Decisions, writer))
-                {
-                    return false;
-                }
+                writer.WriteRawValue(row.Decisions, skipInputValidation: true);
                 writer.WritePropertyName("delegation_chain"u8);
-                if (!TryCopyDelegationChain(row.DelegationChain, writer))
-                {
-                    return false;
-                }
+                writer.WriteRawValue(row.DelegationChain, skipInputValidation: true);
                 _hashAt = checked((int)(writer.BytesCommitted + writer.BytesPending));
                 if (includeHash)
                 {

@@ -72,16 +72,47 @@ public sealed class AuditRecordJsonTests
                 Hash = U(r.Hash),
             });
 
-            // Declined, so that the record path decides: NUL in a column, and escaped strings in the JSON columns (whose
-            // stored text need not be what re-writing them gives). Every other intact row is accepted.
-            var escaped = AuditRecordJson.SerializeDecisions(hashed.Decisions).Contains('\\', StringComparison.Ordinal) ||
-                AuditRecordJson.SerializeDelegationChain(hashed.DelegationChain).Contains('\\', StringComparison.Ordinal);
-            Assert.Equal(!text.Contains('\0', StringComparison.Ordinal) && !escaped, Matches(hashed));
+            // Declined, so that the record path decides: NUL in a column. Every other intact row is accepted, escaped
+            // strings in the JSON columns included: those columns are hashed as stored, and stored as canonical.
+            Assert.Equal(!text.Contains('\0', StringComparison.Ordinal), Matches(hashed));
             Assert.True(AuditRecordJson.HashMatches(hashed));
             Assert.False(Matches(hashed with { Outcome = "denied" }));
             Assert.False(Matches(hashed with { Sequence = hashed.Sequence + 1 }));
             Assert.False(Matches(hashed, time: "2025-03-01T07:30:00.1234567+00:00"));
         }
+    }
+
+    [Fact]
+    public void RawHashMatches_JsonColumnStoredInAnotherSpelling_IsDeclined_AndTheRecordPathStillAcceptsIt()
+    {
+        var record = Records("plain").First(r => r.DelegationChain.Count > 0);
+        var hashed = record with { Time = record.Time.ToUniversalTime(), Hash = AuditRecordJson.ComputeHash(record) };
+        var canonical = AuditRecordJson.SerializeDecisions(hashed.Decisions);
+        // Same decisions, with spaces and the members of the first decision in another order: what an older writer or a
+        // hand edit could leave. The raw path hashes the stored bytes, so it must say no and leave the row to the record path.
+        var respelled = " " + canonical.Replace(",", " , ", StringComparison.Ordinal);
+        Assert.Equal(hashed.Decisions, AuditRecordJson.ParseDecisions(respelled));
+        byte[] U(string value) => Encoding.UTF8.GetBytes(value);
+        var row = new RawAuditRow
+        {
+            Sequence = hashed.Sequence,
+            Time = U(hashed.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            RunId = U(hashed.RunId),
+            Actor = U(hashed.Actor),
+            DelegationChain = U(AuditRecordJson.SerializeDelegationChain(hashed.DelegationChain)),
+            Action = U(hashed.Action),
+            ArgumentDigest = U(hashed.ArgumentDigest),
+            Decisions = U(respelled),
+            Outcome = U(hashed.Outcome),
+            ResultDigest = hashed.ResultDigest is null ? default : U(hashed.ResultDigest),
+            ResultDigestIsNull = hashed.ResultDigest is null,
+            PrevHash = U(hashed.PrevHash),
+            Hash = U(hashed.Hash),
+        };
+
+        Assert.False(AuditRecordJson.RawHashMatches(row));
+        Assert.True(AuditRecordJson.RawHashMatches(row with { Decisions = U(canonical) }));
+        Assert.True(AuditRecordJson.HashMatches(hashed with { Decisions = AuditRecordJson.ParseDecisions(respelled) }));
     }
 
     [Theory]
