@@ -29,6 +29,8 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
         {
             return null;
         }
+        // The trained scorer has no regex: a refusal it decides (only if injection.yaml weighs it on tool arguments)
+        // names it through a rule whose pattern matches nothing, like the timeout's.
         return top.Id == s_timeout.Id ? s_timeout
             : top.Id == Injection.InjectionClassifierRule.Id ? new PatternRule(top.Id, s_timeout.Pattern, top.Description, top.Weight)
             : policy.InjectionPatterns.First(p => p.Id == top.Id);
