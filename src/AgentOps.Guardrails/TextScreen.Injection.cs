@@ -27,7 +27,7 @@ public sealed partial class TextScreen
         {
             return classified is { } alone
                 ? new InjectionScan(channel, thresholds.Judge(Math.Round(alone.Weight, 3)), Math.Round(alone.Weight, 3), [alone])
-                : new InjectionScan(channel, thresholds.Judge(0), 0, []);
+                : Clean(channel);
         }
         var reasons = new List<InjectionReason>();
         foreach (var rule in policy.InjectionPatterns)
@@ -61,6 +61,17 @@ public sealed partial class TextScreen
         var ordered = reasons.OrderByDescending(r => r.Weight).ToArray();
         var score = Math.Round(ordered.Sum(r => r.Weight), 3);
         return new InjectionScan(channel, thresholds.Judge(score), score, ordered);
+    }
+
+    // Most texts are clean, and a clean scan of a channel is always the same immutable result: one per channel.
+    private InjectionScan Clean(ScanChannel channel)
+    {
+        var index = (int)channel;
+        if ((uint)index >= (uint)_clean.Length)
+        {
+            return new InjectionScan(channel, policy.Thresholds.For(channel).Judge(0), 0, []);
+        }
+        return _clean[index] ??= new InjectionScan(channel, policy.Thresholds.For(channel).Judge(0), 0, []);
     }
 
     // The trained scorer's reason, or null: not configured, weight 0 on this channel, or below its threshold.

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Policy;
 
@@ -12,6 +11,8 @@ namespace AgentOps.Guardrails;
 public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomatonAfterScans = Injection.InjectionAutomaton.DefaultBuildAfterScans)
 {
     private static readonly PatternRule s_timeout = new("pattern-timeout", new Regex("$^"), "a pattern took too long on this input");
+
+    private readonly Injection.InjectionScan?[] _clean = new Injection.InjectionScan?[Enum.GetValues<Injection.ScanChannel>().Length];
 
     private readonly Injection.InjectionAutomaton _automaton = new(policy.InjectionPatterns, buildAutomatonAfterScans);
 
@@ -61,8 +62,10 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
 
     private static PatternRule? FirstMatch(IReadOnlyList<PatternRule> rules, string text)
     {
-        foreach (var rule in rules)
+        // Indexed, not enumerated: this runs over every argument string of every tool call.
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
             if (rule.CannotMatch(text))
             {
                 continue;
@@ -91,55 +94,6 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
         return null;
     }
 
-    // Zero-width and bidi characters are a classic way to split a keyword past a filter; drop them first. Then
-    // "leetspeak" inside a word ("ign0re", "prev1ous") is read back as letters: only in a word that starts with a letter
-    // and mixes letters with 0, 1, 3, 4, 5 or 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1")
-    // are left as they are.
-    internal static string Normalise(string text)
-    {
-        // Most text is plain ASCII without digits: nothing for NFKC to change, no invisible character, no leetspeak.
-        if (Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('0', '9'))
-        {
-            return text;
-        }
-        var builder = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text.Normalize(System.Text.NormalizationForm.FormKC))
-        {
-            if (c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069')
-            {
-                continue;
-            }
-            builder.Append(c);
-        }
-        ReadLeetspeak(builder);
-        return builder.ToString();
-    }
-
-    private static void ReadLeetspeak(System.Text.StringBuilder text)
-    {
-        var start = 0;
-        while (start < text.Length)
-        {
-            if (!char.IsLetterOrDigit(text[start]))
-            {
-                start++;
-                continue;
-            }
-            var end = start;
-            var leet = false;
-            while (end < text.Length && char.IsLetterOrDigit(text[end]))
-            {
-                leet |= text[end] is '0' or '1' or '3' or '4' or '5' or '7';
-                end++;
-            }
-            if (leet && char.IsLetter(text[start]))
-            {
-                for (var i = start; i < end; i++)
-                {
-                    text[i] = text[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', var other => other };
-                }
-            }
-            start = end;
-        }
-    }
+    /// <summary>What a pattern or the trained scorer reads: see <see cref="TextNormalisation"/>.</summary>
+    internal static string Normalise(string text) => TextNormalisation.Normalise(text);
 }
