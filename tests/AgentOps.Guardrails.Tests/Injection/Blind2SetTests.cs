@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace AgentOps.Guardrails.Tests.Injection;
@@ -12,18 +11,14 @@ namespace AgentOps.Guardrails.Tests.Injection;
 [Collection(CorpusCollection.Name)]
 public sealed class Blind2SetTests(ITestOutputHelper output)
 {
-    private static IReadOnlyList<CorpusItem> Load() => File.ReadLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "blind2.jsonl"))
-        .Where(line => !string.IsNullOrWhiteSpace(line))
-        .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web) ?? throw new InvalidDataException("an empty item"))
-        .ToArray();
+    private static IReadOnlyList<CorpusItem> Load() => InjectionCorpus.LoadFile("blind2.jsonl");
 
     [Fact]
     public void Blind2_IsWhatBlind2MdSays_AndSharesNoTextWithTheCorpusOrTheFirstBlindSet()
     {
         var items = Load();
         var seen = InjectionCorpus.Load().Select(i => i.Text)
-            .Concat(File.ReadLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "blind.jsonl")).Where(l => l.Length > 0)
-                .Select(l => JsonSerializer.Deserialize<CorpusItem>(l, JsonSerializerOptions.Web)!.Text))
+            .Concat(InjectionCorpus.LoadFile("blind.jsonl").Select(i => i.Text))
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(200, items.Count);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace AgentOps.Guardrails.Tests.Injection;
@@ -18,10 +17,7 @@ public sealed class BlindSetTests(ITestOutputHelper output)
     // of 40 (90.0%), false positives 2 of 80 (2.5%).
     private const double DirectFloor = 0.67;
 
-    private static IReadOnlyList<CorpusItem> Load() => File.ReadLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "blind.jsonl"))
-        .Where(line => !string.IsNullOrWhiteSpace(line))
-        .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web) ?? throw new InvalidDataException("an empty item"))
-        .ToArray();
+    private static IReadOnlyList<CorpusItem> Load() => InjectionCorpus.LoadFile("blind.jsonl");
 
     [Fact]
     public void BlindSet_IsWhatBlindMdSays_AndSharesNoTextWithTheCorpusTheyWereTunedOn()

@@ -19,11 +19,18 @@ internal static class InjectionCorpus
 {
     public static string FilePath => Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", "corpus.jsonl");
 
-    public static IReadOnlyList<CorpusItem> Load() => File.ReadLines(FilePath)
-        .Where(line => !string.IsNullOrWhiteSpace(line))
-        .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web)
-            ?? throw new InvalidDataException($"{FilePath}: an empty item"))
-        .ToArray();
+    public static IReadOnlyList<CorpusItem> Load() => LoadFile("corpus.jsonl");
+
+    /// <summary>The items of one labelled file in <c>fixtures/injection</c> (the corpus, or a blind set).</summary>
+    public static IReadOnlyList<CorpusItem> LoadFile(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "injection", name);
+        return File.ReadLines(path)
+            .Where(line => !string.IsNullOrWhiteSpace(line))
+            .Select(line => JsonSerializer.Deserialize<CorpusItem>(line, JsonSerializerOptions.Web)
+                ?? throw new InvalidDataException($"{path}: an empty item"))
+            .ToArray();
+    }
 }
 
 /// <summary>Detection and false-positive rates over the corpus; "detected" means flagged or blocked.</summary>
