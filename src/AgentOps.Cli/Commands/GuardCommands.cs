@@ -26,7 +26,7 @@ internal static class GuardCommands
         };
         channel.AcceptOnlyFromAmong(ScanChannels.Name(ScanChannel.Request), ScanChannels.Name(ScanChannel.ToolOutput));
         var scan = new Command("scan",
-            $"Screen standard input for prompt injection: verdict, score and the patterns that matched. Exit 0 allow, {FlaggedExitCode} flag, 3 block.")
+            $"Screen standard input for prompt injection: verdict, score and the reasons that matched (patterns and the trained scorer). Exit 0 allow, {FlaggedExitCode} flag, 3 block.")
         {
             channel,
         };
