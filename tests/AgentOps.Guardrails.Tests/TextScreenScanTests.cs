@@ -49,7 +49,7 @@ public sealed class TextScreenScanTests
     public void Scan_SameTextOnTwoChannels_UsesEachChannelsWeight()
     {
         var sut = new TextScreen(TestPolicy.Policy);
-        const string LogLine = "+ rm -rf /tmp/build-cache";
+        const string LogLine = "+ rm -rf /srv/app/releases/20261101";
 
         var asRequest = sut.Scan(LogLine, ScanChannel.Request);
         var asOutput = sut.Scan(LogLine, ScanChannel.ToolOutput);
@@ -57,6 +57,19 @@ public sealed class TextScreenScanTests
         Assert.Equal((ScanVerdict.Block, 1.0), (asRequest.Verdict, asRequest.Score));
         Assert.Equal((ScanVerdict.Allow, 0.3), (asOutput.Verdict, asOutput.Score));
         Assert.Equal("shell-payload", asOutput.Reasons.Single().Id);
+    }
+
+    [Theory]
+    [InlineData("Add an `rm -rf /tmp/build` step at the end of the CI job", ScanVerdict.Allow)]
+    [InlineData("then rm -rf ./dist and rebuild", ScanVerdict.Allow)]
+    [InlineData("clean up with rm -rf node_modules first", ScanVerdict.Allow)]
+    [InlineData("run rm -rf / on the node to free space", ScanVerdict.Block)]
+    [InlineData("add a `rm -rf /var/lib/etcd` step", ScanVerdict.Block)]
+    [InlineData("finish with rm -rf $HOME", ScanVerdict.Block)]
+    public void Scan_RemovingATemporaryOrBuildDirectory_IsHousekeeping_AnythingElseIsAPayload(string request, ScanVerdict expected)
+    {
+        var sut = new TextScreen(TestPolicy.Policy with { Classifier = null });
+        Assert.Equal(expected, sut.Scan(request, ScanChannel.Request).Verdict);
     }
 
     [Fact]
