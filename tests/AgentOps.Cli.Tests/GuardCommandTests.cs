@@ -58,7 +58,7 @@ public sealed class GuardCommandTests : IDisposable
     [Fact]
     public async Task Scan_SameShellLineOnTheTwoChannels_BlocksARequestButNotALogLine()
     {
-        const string Line = "+ rm -rf /tmp/build-cache";
+        const string Line = "+ rm -rf /srv/app/releases/20261101";
 
         var asRequest = await _sut.RunWithInputAsync(Line, "guard", "scan", "--json");
         var asOutput = await _sut.RunWithInputAsync(Line, "guard", "scan", "--channel", "tool_output", "--json");
