@@ -191,6 +191,27 @@ public sealed partial class SqliteAuditLogTests
         Assert.Null(AuditCheckpointVerifier.Problem(genuine, checkpointing.TrustedKeys));
     }
 
+    [Theory]
+    [InlineData("UPDATE audit_log SET outcome = 'denied' WHERE sequence = 3;")]
+    [InlineData("DELETE FROM audit_log WHERE sequence >= 4;")]
+    [InlineData("UPDATE audit_log SET decisions = 'not json' WHERE sequence = 2;")]
+    public async Task VerifyAsync_ForgedCheckpointAndATamperedChain_TheForgedCheckpointIsWhatIsReported(string tamper)
+    {
+        // The signatures are checked while the chain is read; a bad signature must still be the answer, whatever the
+        // chain turns out to be, as when they were checked first.
+        using var keys = OpenKeys();
+        var (sut, checkpointing) = await CreateCheckpointedLogAsync(keys, interval: 5);
+        await AppendAsync(sut, 5);
+        var genuine = checkpointing.Store.Latest()!;
+        await _directory.ExecuteRawAsync(tamper);
+
+        var tamperedOnly = await sut.VerifyAsync(null, [genuine], checkpointing.TrustedKeys);
+        var refused = await Assert.ThrowsAsync<AuditCheckpointException>(() => sut.VerifyAsync(null, [genuine with { RootHash = new string('0', 64) }], checkpointing.TrustedKeys));
+
+        Assert.False(tamperedOnly.Intact);
+        Assert.StartsWith("Refusing the signed checkpoints:", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ProveAsync_EveryRecord_ProofVerifiesOfflineFromItsJsonAndFailsWhenAltered()
     {
