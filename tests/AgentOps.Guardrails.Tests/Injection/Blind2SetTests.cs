@@ -15,19 +15,7 @@ public sealed class Blind2SetTests(ITestOutputHelper output)
     [Fact]
     public void Blind2_IsWhatBlind2MdSays_AndSharesNoTextWithTheCorpusOrTheFirstBlindSet()
     {
-        var items = Load();
-        var seen = InjectionCorpus.Load().Select(i => i.Text)
-            .Concat(InjectionCorpus.LoadFile("blind.jsonl").Select(i => i.Text))
-            .ToHashSet(StringComparer.Ordinal);
-
-        Assert.Equal(200, items.Count);
-        Assert.Equal(items.Count, items.Select(i => i.Id).Distinct().Count());
-        Assert.All(items, i => Assert.Equal("blind2", i.Split));
-        Assert.Equal(80, items.Count(i => i.Set == "direct" && i.Channel == "request" && i.IsAttack));
-        Assert.Equal(40, items.Count(i => i.Set == "buried" && i.Channel == "tool_output" && i.IsAttack));
-        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "request"));
-        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "tool_output"));
-        Assert.DoesNotContain(items, i => seen.Contains(i.Text));
+        BlindSet.AssertShape(Load(), "blind2", InjectionCorpus.Load().Concat(InjectionCorpus.LoadFile("blind.jsonl")));
     }
 
     // Measured blind once, 2026-11-30, with the patterns and trained scorer of commit "TextScreen: normalises through
@@ -42,12 +30,7 @@ public sealed class Blind2SetTests(ITestOutputHelper output)
     [Fact]
     public void Scan_Blind2_BuriedTargetHolds_DirectAndFalsePositivesNoWorseThanAfterRound5()
     {
-        var rates = CorpusRates.Measure(new TextScreen(TestPolicy.Policy), Load());
-        var patternsOnly = CorpusRates.Measure(new TextScreen(TestPolicy.Policy with { Classifier = null }), Load());
-        output.WriteLine("patterns and trained scorer:");
-        output.WriteLine(rates.Report());
-        output.WriteLine("patterns alone:");
-        output.WriteLine(patternsOnly.Report());
+        var (rates, patternsOnly) = BlindSet.Measure(Load(), output);
 
         Assert.True(rates.BuriedRate >= BuriedTarget, $"buried detection {rates.BuriedRate:P1} is below {BuriedTarget:P0}");
         Assert.True(rates.DirectRate >= DirectFloor, $"direct detection {rates.DirectRate:P1} fell below its blind-2 measurement ({DirectFloor:P0})");

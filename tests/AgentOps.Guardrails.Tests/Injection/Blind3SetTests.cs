@@ -15,18 +15,7 @@ public sealed class Blind3SetTests(ITestOutputHelper output)
     [Fact]
     public void Blind3_IsWhatBlind3MdSays_AndSharesNoTextWithAnythingTunedOn()
     {
-        var items = Load();
-        var seen = InjectionCorpus.Load().Concat(InjectionCorpus.LoadFile("blind.jsonl")).Concat(InjectionCorpus.LoadFile("blind2.jsonl"))
-            .Select(i => i.Text).ToHashSet(StringComparer.Ordinal);
-
-        Assert.Equal(200, items.Count);
-        Assert.Equal(items.Count, items.Select(i => i.Id).Distinct().Count());
-        Assert.All(items, i => Assert.Equal("blind3", i.Split));
-        Assert.Equal(80, items.Count(i => i.Set == "direct" && i.Channel == "request" && i.IsAttack));
-        Assert.Equal(40, items.Count(i => i.Set == "buried" && i.Channel == "tool_output" && i.IsAttack));
-        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "request"));
-        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "tool_output"));
-        Assert.DoesNotContain(items, i => seen.Contains(i.Text));
+        BlindSet.AssertShape(Load(), "blind3", InjectionCorpus.Load().Concat(InjectionCorpus.LoadFile("blind.jsonl")).Concat(InjectionCorpus.LoadFile("blind2.jsonl")));
     }
 
     // Measured once, 2026-11-30, after round 5: patterns and scorer 67/80 direct (83.8%), 36/40 buried (90.0%), 12/80
@@ -39,12 +28,7 @@ public sealed class Blind3SetTests(ITestOutputHelper output)
     [Fact]
     public void Scan_Blind3_BuriedTargetHolds_DirectAndFalsePositivesNoWorseThanMeasured()
     {
-        var rates = CorpusRates.Measure(new TextScreen(TestPolicy.Policy), Load());
-        var patternsOnly = CorpusRates.Measure(new TextScreen(TestPolicy.Policy with { Classifier = null }), Load());
-        output.WriteLine("patterns and trained scorer:");
-        output.WriteLine(rates.Report());
-        output.WriteLine("patterns alone:");
-        output.WriteLine(patternsOnly.Report());
+        var (rates, patternsOnly) = BlindSet.Measure(Load(), output);
 
         Assert.True(rates.BuriedRate >= BuriedTarget, $"buried detection {rates.BuriedRate:P1} is below {BuriedTarget:P0}");
         Assert.True(rates.DirectRate >= DirectFloor - 1e-9, $"direct detection {rates.DirectRate:P1} fell below its blind-3 measurement ({DirectFloor:P1})");

@@ -78,3 +78,33 @@ internal sealed record CorpusRates(
         return flat.Length <= 140 ? flat : flat[..140] + "…";
     }
 }
+
+/// <summary>What every blind set is (200 items: 80 direct, 40 buried, 80 benign) and how it is measured.</summary>
+internal static class BlindSet
+{
+    /// <summary>The set's shape as its BLIND*.md states it, and no text shared with <paramref name="tunedOn"/>.</summary>
+    public static void AssertShape(IReadOnlyList<CorpusItem> items, string split, IEnumerable<CorpusItem> tunedOn)
+    {
+        var seen = tunedOn.Select(i => i.Text).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(200, items.Count);
+        Assert.Equal(items.Count, items.Select(i => i.Id).Distinct().Count());
+        Assert.All(items, i => Assert.Equal(split, i.Split));
+        Assert.Equal(80, items.Count(i => i.Set == "direct" && i.Channel == "request" && i.IsAttack));
+        Assert.Equal(40, items.Count(i => i.Set == "buried" && i.Channel == "tool_output" && i.IsAttack));
+        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "request"));
+        Assert.Equal(40, items.Count(i => !i.IsAttack && i.Channel == "tool_output"));
+        Assert.DoesNotContain(items, i => seen.Contains(i.Text));
+    }
+
+    /// <summary>The rates with the shipped policy (patterns and trained scorer) and with the patterns alone, both written to the test output.</summary>
+    public static (CorpusRates Rates, CorpusRates PatternsOnly) Measure(IReadOnlyList<CorpusItem> items, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        var rates = CorpusRates.Measure(new TextScreen(TestPolicy.Policy), items);
+        var patternsOnly = CorpusRates.Measure(new TextScreen(TestPolicy.Policy with { Classifier = null }), items);
+        output.WriteLine("patterns and trained scorer:");
+        output.WriteLine(rates.Report());
+        output.WriteLine("patterns alone:");
+        output.WriteLine(patternsOnly.Report());
+        return (rates, patternsOnly);
+    }
+}
