@@ -80,12 +80,10 @@ internal sealed class MerkleLevels
 
     private static void HashPairs(byte[] below, byte[] level, int from, int to)
     {
-        Span<byte> pair = stackalloc byte[1 + (2 * Size)];
-        pair[0] = 0x01;
-        for (var i = from; i < to; i++)
+        // A worker past the last node (more workers than nodes) has nothing to do.
+        if (to > from)
         {
-            below.AsSpan(2 * i * Size, 2 * Size).CopyTo(pair[1..]);
-            SHA256.HashData(pair, level.AsSpan(i * Size, Size));
+            Sha256NodeBatch.HashPairs(below.AsSpan(2 * from * Size, 2 * (to - from) * Size), level.AsSpan(from * Size, (to - from) * Size));
         }
     }
 }

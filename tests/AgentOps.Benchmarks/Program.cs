@@ -12,6 +12,7 @@ return args switch
     ["guardrail-latency", .. var rest] => await GuardrailLatencyBenchmark.RunAsync(rest),
     ["audit-append", .. var rest] => await AuditAppendBenchmark.RunAsync(rest),
     ["audit-verify", .. var rest] => await AuditVerifyBenchmark.RunAsync(rest),
+    ["merkle-nodes", .. var rest] => await MerkleNodeBenchmark.RunAsync(rest),
     _ => RunBenchmarkDotNet(args),
 };
 
