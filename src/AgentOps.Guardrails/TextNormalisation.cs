@@ -93,6 +93,25 @@ internal static class TextNormalisation
         return end > start;
     }
 
-    private static bool IsLeetWord(string text, int start, int end) =>
-        char.IsLetter(text[start]) && text.AsSpan(start, end - start).IndexOfAny("013457") >= 0;
+    // A word is leetspeak when it starts with a letter and a look-alike digit stands before a letter ("s3cr3t",
+    // "passw0rd", "adm1n"), or one look-alike digit ends a word of three or more characters after a letter ("th3").
+    // A run of digits that ends a word is a number, not a disguise: "base64", "sha256" and "x509" read as written, or
+    // "env | base64" would become "base6a" and no pattern naming base64 would see it.
+    private static bool IsLeetWord(string text, int start, int end)
+    {
+        if (!char.IsLetter(text[start]))
+        {
+            return false;
+        }
+        for (var i = start + 1; i < end - 1; i++)
+        {
+            if (IsLookAlike(text[i]) && char.IsLetter(text[i + 1]))
+            {
+                return true;
+            }
+        }
+        return end - start >= 3 && IsLookAlike(text[end - 1]) && char.IsLetter(text[end - 2]);
+    }
+
+    private static bool IsLookAlike(char c) => c is '0' or '1' or '3' or '4' or '5' or '7';
 }

@@ -72,7 +72,12 @@ public sealed class TextNormalisationTests
             var leet = false;
             while (end < builder.Length && char.IsLetterOrDigit(builder[end]))
             {
-                leet |= builder[end] is '0' or '1' or '3' or '4' or '5' or '7';
+                // A look-alike digit counts before a letter inside the word, or alone at the end of a word of three or
+                // more after a letter ("th3"); a run of digits ending a word ("base64") is a number.
+                var lookAlike = builder[end] is '0' or '1' or '3' or '4' or '5' or '7';
+                var next = end + 1 < builder.Length ? builder[end + 1] : ' ';
+                leet |= end > start && lookAlike
+                    && (char.IsLetter(next) || (!char.IsLetterOrDigit(next) && end - start >= 2 && char.IsLetter(builder[end - 1])));
                 end++;
             }
             if (leet && char.IsLetter(builder[start]))
