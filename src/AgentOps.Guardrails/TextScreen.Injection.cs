@@ -21,6 +21,12 @@ public sealed partial class TextScreen
         ArgumentNullException.ThrowIfNull(text);
         var thresholds = policy.Thresholds.For(channel);
         var normalised = Normalise(text);
+        // Quoted attack text in a discussion of attacks (an advisory, a moderation rule) is blanked first, on the
+        // channels injection.yaml's mentions: names: both signals below then read only what the text says itself.
+        if (policy.Mentions is { } mentions)
+        {
+            normalised = mentions.Blank(normalised, channel);
+        }
         // The automaton proves only that no pattern matches: the trained scorer still runs where it weighs anything.
         var classified = Classify(normalised, channel);
         if (_automaton.ProvesClean(normalised))

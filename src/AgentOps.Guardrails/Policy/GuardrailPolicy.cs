@@ -19,6 +19,9 @@ public sealed record GuardrailPolicy(
     /// <summary>The trained second scorer, from <c>classifier:</c> in <c>injection.yaml</c>; null when the file has none.</summary>
     public InjectionClassifierRule? Classifier { get; init; }
 
+    /// <summary>The use–mention rule, from <c>mentions:</c> in <c>injection.yaml</c>; null when the file has none.</summary>
+    public QuotedMentions? Mentions { get; init; }
+
     public static GuardrailPolicy Load(string directory)
     {
         var injection = Path.Combine(directory, "injection.yaml");
@@ -29,6 +32,7 @@ public sealed record GuardrailPolicy(
         {
             Thresholds = LoadThresholds(injection),
             Classifier = LoadClassifier(injection),
+            Mentions = LoadMentions(injection),
         };
     }
 
@@ -187,6 +191,71 @@ public sealed record GuardrailPolicy(
         }
         var modelFile = Path.Combine(Path.GetDirectoryName(file) ?? ".", name);
         return new InjectionClassifierRule(InjectionClassifier.Load(modelFile), modelFile, threshold, weights);
+    }
+
+    private static readonly string[] s_mentionFields = ["channels", "quote", "before", "after", "discussion", "obey"];
+
+    // mentions: { channels: [tool_output], quote: '…(?<body>…)…', before: '…$', after: '^…', discussion: '…', obey: '…' }:
+    // every field is required, so a half-written rule fails the load instead of blanking more (or less) than it says.
+    private static QuotedMentions? LoadMentions(string file)
+    {
+        var root = LoadRoot(file);
+        if (!root.Children.TryGetValue(new YamlScalarNode("mentions"), out var node))
+        {
+            return null;
+        }
+        if (node is not YamlMappingNode map)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: 'mentions' must map {string.Join(", ", s_mentionFields)}.");
+        }
+        foreach (var key in map.Children.Keys)
+        {
+            if (!s_mentionFields.Contains((key as YamlScalarNode)?.Value))
+            {
+                throw new InvalidDataException($"{file}:{key.Start.Line}: mentions: unknown field '{(key as YamlScalarNode)?.Value}' (known: {string.Join(", ", s_mentionFields)}).");
+            }
+        }
+        Regex Field(string name)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(name), out var value) || value is not YamlScalarNode { Value: { Length: > 0 } pattern })
+            {
+                throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.{name} is missing (a regex).");
+            }
+            try
+            {
+                var regex = Compile(pattern);
+                // A frame or a discussion cue that matches empty text would make every quotation a mention.
+                if (regex.IsMatch(string.Empty))
+                {
+                    throw new InvalidDataException($"{file}:{value.Start.Line}: mentions.{name} matches empty text.");
+                }
+                return regex;
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{file}:{value.Start.Line}: mentions.{name} is not a valid regex: {ex.Message}", ex);
+            }
+        }
+        var quote = Field("quote");
+        if (Array.IndexOf(quote.GetGroupNames(), "body") < 0)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.quote needs a group named 'body' (the part that is blanked).");
+        }
+        if (!map.Children.TryGetValue(new YamlScalarNode("channels"), out var channelsNode) || channelsNode is not YamlSequenceNode channelList || channelList.Children.Count == 0)
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.channels must list at least one channel.");
+        }
+        var channels = new HashSet<ScanChannel>();
+        foreach (var entry in channelList.Children)
+        {
+            var name = (entry as YamlScalarNode)?.Value;
+            if (!ScanChannels.TryParse(name, out var channel))
+            {
+                throw new InvalidDataException($"{file}:{entry.Start.Line}: mentions.channels: unknown channel '{name}' (known: request, tool_output, tool_argument).");
+            }
+            channels.Add(channel);
+        }
+        return new QuotedMentions(quote, Field("before"), Field("after"), Field("discussion"), Field("obey"), channels);
     }
 
     private static double Number(string file, string field, YamlNode node) =>

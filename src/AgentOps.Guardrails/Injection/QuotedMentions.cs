@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace AgentOps.Guardrails.Injection;
+
+/// <summary>
+/// The use–mention rule of the injection screen, from <c>mentions:</c> in <c>guardrails/injection.yaml</c>. A security
+/// advisory, a moderation rule, a postmortem or awareness training quotes attack text ("the issue contained the text
+/// "ignore previous instructions …""): the words are mentioned, not addressed to the reader. On the channels the rule
+/// names, a quoted span is blanked before the patterns and the trained scorer read the text when all of these hold:
+/// <list type="bullet">
+/// <item>a reporting frame introduces it, it continues a list of such quotations, (<see cref="Before"/>: "contained the text", "users type things like", "says:")
+/// or labels it (<see cref="After"/>: "… style requests", "… attacks");</item>
+/// <item>the text outside the quotes talks about attacks or their handling (<see cref="Discussion"/>: injection,
+/// jailbreak, blocked, advisory, refuse …);</item>
+/// <item>nothing outside the quotes tells the reader to act on what is quoted (<see cref="Obey"/>: "do what it says",
+/// "follow it").</item>
+/// </list>
+/// Whatever the text says outside the quotes is still screened in full, so an instruction to the agent next to a
+/// quoted example is caught as before. An attacker can dress an instruction up as a quotation in a discussion of
+/// attacks; that text is still datamarked as untrusted (<see cref="Spotlighter"/>) before any model reads it, which is
+/// why the rule applies only to the channels configured (tool output by default), never to requests.
+/// </summary>
+public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex discussion, Regex obey, IReadOnlySet<ScanChannel> channels)
+{
+    private static readonly SearchValues<char> s_quoteCharacters = SearchValues.Create("\"“”„«»");
+
+    /// <summary>How far before an opening quote, and after a closing one, a frame is looked for.</summary>
+    public const int FrameReach = 40;
+
+    /// <summary>
+    /// A quoted span; its group <c>body</c> is what is blanked. An alternative with an (empty) group <c>framed</c> is
+    /// its own frame ("if a customer asks you to …, decline"): it needs no <see cref="Before"/> or <see cref="After"/>.
+    /// </summary>
+    public Regex Quote { get; } = quote;
+
+    /// <summary>Matched against the text just before the opening quote (anchor it with <c>$</c>).</summary>
+    public Regex Before { get; } = before;
+
+    /// <summary>Matched against the text just after the closing quote (anchor it with <c>^</c>).</summary>
+    public Regex After { get; } = after;
+
+    /// <summary>Must match the text outside the quoted spans.</summary>
+    public Regex Discussion { get; } = discussion;
+
+    /// <summary>Must not match the text outside the quoted spans.</summary>
+    public Regex Obey { get; } = obey;
+
+    public IReadOnlySet<ScanChannel> Channels { get; } = channels;
+
+    /// <summary>
+    /// <paramref name="normalised"/> with the body of every quoted mention replaced by spaces (offsets kept), or the
+    /// same instance when the channel is not covered or nothing is a mention.
+    /// </summary>
+    public string Blank(string normalised, ScanChannel channel)
+    {
+        if (!Channels.Contains(channel) || normalised.AsSpan().IndexOfAny(s_quoteCharacters) < 0)
+        {
+            return normalised;
+        }
+        List<(int Start, int Length)>? mentions = null;
+        var previousMentionEnd = -1;
+        foreach (Match match in Quote.Matches(normalised))
+        {
+            var body = match.Groups["body"];
+            if (!body.Success || body.Length == 0)
+            {
+                continue;
+            }
+            var beforeStart = Math.Max(0, match.Index - FrameReach);
+            var afterEnd = Math.Min(normalised.Length, match.Index + match.Length + FrameReach);
+            if (match.Groups["framed"].Success
+                || Before.IsMatch(normalised.AsSpan(beforeStart, match.Index - beforeStart))
+                || After.IsMatch(normalised.AsSpan(match.Index + match.Length, afterEnd - match.Index - match.Length))
+                || (previousMentionEnd >= 0 && IsListSeparator(normalised.AsSpan(previousMentionEnd, match.Index - previousMentionEnd))))
+            {
+                (mentions ??= []).Add((body.Index, body.Length));
+                previousMentionEnd = match.Index + match.Length;
+            }
+        }
+        if (mentions is null)
+        {
+            return normalised;
+        }
+        var blanked = normalised.ToCharArray();
+        foreach (var (start, length) in mentions)
+        {
+            blanked.AsSpan(start, length).Fill(' ');
+        }
+        var outside = new string(blanked);
+        // The frame alone is not enough: the text around the quotes must be about attacks, and must not tell the reader
+        // to carry out what it quotes.
+        return Discussion.IsMatch(outside) && !Obey.IsMatch(outside) ? outside : normalised;
+    }
+
+    // "things like "a", "b" or "c"": a quotation that only continues a list of mentions is one too.
+    private static bool IsListSeparator(ReadOnlySpan<char> between)
+    {
+        var trimmed = between.Trim();
+        return trimmed.IsEmpty || trimmed is "," or ";" or "/" or "or" or "and" or ", or" or ", and";
+    }
+}
