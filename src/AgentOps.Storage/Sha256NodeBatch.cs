@@ -21,7 +21,8 @@ internal enum Sha256NodePath
 }
 
 /// <summary>
-/// RFC 6962 interior node hashes, SHA-256(0x01 || left || right), for many consecutive pairs at once. Every such
+/// RFC 6962 interior node hashes, SHA-256(0x01 || left || right), for many consecutive pairs at once (and leaf hashes
+/// of 32-byte leaves, see <see cref="HashLeaves(ReadOnlySpan{byte}, Span{byte})"/>). Every node's
 /// message is 65 bytes, so exactly two SHA-256 blocks, and a per-node <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
 /// call spends most of its time on call overhead rather than on those two blocks. Here the nodes are hashed side by
 /// side instead, one node per SIMD lane (multi-buffer SHA-256): every lane runs the same rounds on its own message, so
@@ -37,6 +38,9 @@ internal static class Sha256NodeBatch
 
     /// <summary>The message length in bits (1 + 64 bytes), the last word of the second block's padding.</summary>
     private const uint BitLength = 520;
+
+    /// <summary>The length in bits of a leaf message over a chain hash (1 + 32 bytes), its only block's last word.</summary>
+    private const uint LeafBitLength = 264;
 
     // The second block is right[31], 0x80, zeros and the length, so its schedule words 1-15 are the same for every node
     // and many of words 16-31 are too (worked out in Block2Schedule512); these are the constant ones.
@@ -105,6 +109,46 @@ internal static class Sha256NodeBatch
             _ => 0,
         };
         HashEach(children[(done * PairSize)..], output[(done * HashSize)..]);
+    }
+
+    /// <summary>
+    /// Leaf i of <paramref name="output"/> (32 bytes at 32i) becomes SHA-256(0x00 || the 32 bytes at 32i of
+    /// <paramref name="chainHashes"/>): the RFC 6962 leaf hash of a 32-byte leaf, which is what a v2 audit checkpoint
+    /// takes over each record's chain hash. That message is 33 bytes, a single SHA-256 block, so per-call overhead is an
+    /// even larger share of <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> than it is for nodes.
+    /// </summary>
+    public static void HashLeaves(ReadOnlySpan<byte> chainHashes, Span<byte> output) => HashLeaves(chainHashes, output, BestPath);
+
+    /// <inheritdoc cref="HashLeaves(ReadOnlySpan{byte}, Span{byte})"/>
+    /// <param name="path">The implementation to use; <see cref="PlatformNotSupportedException"/> if this machine lacks it.</param>
+    public static void HashLeaves(ReadOnlySpan<byte> chainHashes, Span<byte> output, Sha256NodePath path)
+    {
+        if (output.Length % HashSize != 0 || chainHashes.Length != output.Length)
+        {
+            throw new ArgumentException($"Leaves and hashes are both {HashSize} bytes each: {chainHashes.Length} and {output.Length} bytes do not match.", nameof(chainHashes));
+        }
+        if (!IsSupported(path))
+        {
+            throw new PlatformNotSupportedException($"{path} is not supported on this machine.");
+        }
+        var done = path switch
+        {
+            Sha256NodePath.Vector512 => HashLeafLanes16(chainHashes, output),
+            Sha256NodePath.Vector256 => HashLeafLanes8(chainHashes, output),
+            _ => 0,
+        };
+        HashLeavesEach(chainHashes[(done * HashSize)..], output[(done * HashSize)..]);
+    }
+
+    private static void HashLeavesEach(ReadOnlySpan<byte> chainHashes, Span<byte> output)
+    {
+        Span<byte> message = stackalloc byte[1 + HashSize];
+        message[0] = 0x00;
+        for (var i = 0; i < output.Length / HashSize; i++)
+        {
+            chainHashes.Slice(i * HashSize, HashSize).CopyTo(message[1..]);
+            SHA256.HashData(message, output.Slice(i * HashSize, HashSize));
+        }
     }
 
     private static void HashEach(ReadOnlySpan<byte> children, Span<byte> output)
@@ -182,6 +226,73 @@ internal static class Sha256NodeBatch
             {
                 state[r].GetLower().StoreUnsafe(ref result, firstOut + (nuint)(r * (HashSize / 4)));
                 state[r].GetUpper().StoreUnsafe(ref result, firstOut + (nuint)((r + 8) * (HashSize / 4)));
+            }
+        }
+        return groups * Lanes;
+    }
+
+    /// <returns>How many leaves were hashed (whole groups of 16 from the start); the rest are left to the caller.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int HashLeafLanes16(ReadOnlySpan<byte> chainHashes, Span<byte> output)
+    {
+        const int Lanes = 16;
+        const int Words = HashSize / 4;
+        var groups = output.Length / HashSize / Lanes;
+        if (groups == 0)
+        {
+            return 0;
+        }
+        Span<Vector512<uint>> w = stackalloc Vector512<uint>[64];
+        Span<Vector512<uint>> state = stackalloc Vector512<uint>[8];
+        // After the 33 message bytes and 0x80 come zeros and the length: words 9-15 are the same for every leaf.
+        for (var t = 9; t < 15; t++)
+        {
+            w[t] = Vector512<uint>.Zero;
+        }
+        w[15] = Vector512.Create(LeafBitLength);
+        ref var input = ref Unsafe.As<byte, uint>(ref MemoryMarshal.GetReference(chainHashes));
+        ref var result = ref Unsafe.As<byte, uint>(ref MemoryMarshal.GetReference(output));
+        for (var group = 0; group < groups; group++)
+        {
+            // Row r is leaf r in lanes 0-7 and leaf r + 8 in lanes 8-15: the very layout HashLanes16 stores its results
+            // from. Its three butterflies are their own inverse, so they turn this into word t of leaf j in row t, lane j.
+            var first = (nuint)(group * Lanes * Words);
+            for (var r = 0; r < 8; r++)
+            {
+                var low = Vector256.LoadUnsafe(ref input, first + (nuint)(r * Words));
+                var high = Vector256.LoadUnsafe(ref input, first + (nuint)((r + 8) * Words));
+                w[r] = ByteSwap512(Vector512.Create(low, high));
+            }
+            Transpose512(w, 3);
+
+            // The 0x00 prefix shifts every hash word one byte right, as the 0x01 prefix does in HashLanes16; the byte that
+            // falls out of word 7 opens word 8, beside the padding's 0x80.
+            w[8] = Avx512F.ShiftLeftLogical(w[7], 24) | Vector512.Create(0x00800000u);
+            for (var t = 7; t >= 1; t--)
+            {
+                w[t] = Avx512F.ShiftLeftLogical(w[t - 1], 24) | Avx512F.ShiftRightLogical(w[t], 8);
+            }
+            w[0] = Avx512F.ShiftRightLogical(w[0], 8);
+            for (var t = 16; t < 64; t++)
+            {
+                w[t] = SmallSigma1(w[t - 2]) + w[t - 7] + SmallSigma0(w[t - 15]) + w[t - 16];
+            }
+
+            for (var k = 0; k < 8; k++)
+            {
+                state[k] = Vector512.Create(InitialState[k]);
+            }
+            Compress512(w, state);
+
+            for (var k = 0; k < 8; k++)
+            {
+                state[k] = ByteSwap512(state[k]);
+            }
+            Transpose512(state, 3);
+            for (var r = 0; r < 8; r++)
+            {
+                state[r].GetLower().StoreUnsafe(ref result, first + (nuint)(r * Words));
+                state[r].GetUpper().StoreUnsafe(ref result, first + (nuint)((r + 8) * Words));
             }
         }
         return groups * Lanes;
@@ -381,6 +492,75 @@ internal static class Sha256NodeBatch
             }
             Compress256(w1, state);
             Compress256(w2, state);
+
+            var hashes = output.Slice(group * Lanes * HashSize, Lanes * HashSize);
+            for (var k = 0; k < 8; k++)
+            {
+                state[k].CopyTo(words.Slice(k * Lanes, Lanes));
+            }
+            for (var j = 0; j < Lanes; j++)
+            {
+                for (var k = 0; k < 8; k++)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(hashes[((j * HashSize) + (k * 4))..], words[(k * Lanes) + j]);
+                }
+            }
+        }
+        return groups * Lanes;
+    }
+
+    /// <returns>How many leaves were hashed (whole groups of 8 from the start); the rest are left to the caller.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int HashLeafLanes8(ReadOnlySpan<byte> chainHashes, Span<byte> output)
+    {
+        const int Lanes = 8;
+        const int Words = HashSize / 4;
+        var groups = output.Length / HashSize / Lanes;
+        if (groups == 0)
+        {
+            return 0;
+        }
+        Span<Vector256<uint>> w = stackalloc Vector256<uint>[64];
+        Span<Vector256<uint>> state = stackalloc Vector256<uint>[8];
+        Span<uint> words = stackalloc uint[Words * Lanes];
+        for (var t = 9; t < 15; t++)
+        {
+            w[t] = Vector256<uint>.Zero;
+        }
+        w[15] = Vector256.Create(LeafBitLength);
+        for (var group = 0; group < groups; group++)
+        {
+            // As in HashLanes8: gathered word by word, big-endian reads doing the byte swap.
+            var leaves = chainHashes.Slice(group * Lanes * HashSize, Lanes * HashSize);
+            for (var j = 0; j < Lanes; j++)
+            {
+                for (var t = 0; t < Words; t++)
+                {
+                    words[(t * Lanes) + j] = BinaryPrimitives.ReadUInt32BigEndian(leaves[((j * HashSize) + (t * 4))..]);
+                }
+            }
+            for (var t = 0; t < Words; t++)
+            {
+                w[t] = Vector256.Create<uint>(words.Slice(t * Lanes, Lanes));
+            }
+
+            // As in HashLeafLanes16: the 0x00 prefix moves every hash byte one place along.
+            w[8] = (w[7] << 24) | Vector256.Create(0x00800000u);
+            for (var t = 7; t >= 1; t--)
+            {
+                w[t] = (w[t - 1] << 24) | (w[t] >>> 8);
+            }
+            w[0] >>>= 8;
+            for (var t = 16; t < 64; t++)
+            {
+                w[t] = SmallSigma1(w[t - 2]) + w[t - 7] + SmallSigma0(w[t - 15]) + w[t - 16];
+            }
+
+            for (var k = 0; k < 8; k++)
+            {
+                state[k] = Vector256.Create(InitialState[k]);
+            }
+            Compress256(w, state);
 
             var hashes = output.Slice(group * Lanes * HashSize, Lanes * HashSize);
             for (var k = 0; k < 8; k++)
