@@ -11,7 +11,12 @@ namespace AgentOps.Storage;
 internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyList<SignedAuditCheckpoint>? signed = null)
 {
     private readonly IReadOnlyList<SignedAuditCheckpoint> _signed = signed ?? [];
-    private readonly MerkleFrontier _frontier = new();
+    // One tree per leaf format: a log's checkpoints may be format 1 up to some size and format 2 after it. Each is fed
+    // only as far as the largest checkpoint of its format, so format 1's second pass over the records stops there.
+    private readonly MerkleFrontier _lineLeaves = new();
+    private readonly MerkleFrontier _chainHashLeaves = new();
+    private readonly long _lineLeavesUpTo = LargestTree(signed, SignedAuditCheckpoint.LineLeafVersion);
+    private readonly long _chainHashLeavesUpTo = LargestTree(signed, SignedAuditCheckpoint.ChainHashLeafVersion);
     private int _nextSigned;
     private long _lastMatchedSigned;
     private long _lastSequence;
@@ -170,23 +175,38 @@ internal sealed class AuditChainVerifier(AuditCheckpoint? expected, IReadOnlyLis
         {
             return null;
         }
-        _frontier.Append(AuditRecordJson.LeafHash(record));
-        var due = _signed[_nextSigned];
-        if (record.Sequence != due.TreeSize)
+        if (record.Sequence <= _lineLeavesUpTo)
+        {
+            _lineLeaves.Append(AuditRecordJson.LeafHash(record));
+        }
+        if (record.Sequence <= _chainHashLeavesUpTo)
+        {
+            // The record's hash was just found to match its contents, so it is well formed.
+            _chainHashLeaves.Append(AuditRecordJson.ChainHashLeafHash(record.Hash));
+        }
+        if (record.Sequence != _signed[_nextSigned].TreeSize)
         {
             return null;
         }
-        if (!string.Equals(record.Hash, due.HeadHash, StringComparison.Ordinal) ||
-            !string.Equals(Convert.ToHexStringLower(_frontier.Root()), due.RootHash, StringComparison.Ordinal))
+        // Checkpoints of both formats may sign the same size; each is compared with its own tree.
+        for (; _nextSigned < _signed.Count && _signed[_nextSigned].TreeSize == record.Sequence; _nextSigned++)
         {
-            var range = _lastMatchedSigned + 1 == record.Sequence ? $"record {record.Sequence}" : $"one of records {_lastMatchedSigned + 1} to {record.Sequence}";
-            return Broken(record.Sequence,
-                $"record {record.Sequence} does not match the checkpoint signed at {StorageTime.Format(due.Time)} with key '{due.KeyId}': {range} was changed and the chain re-hashed after it was signed");
+            var due = _signed[_nextSigned];
+            var tree = due.LeavesAreChainHashes ? _chainHashLeaves : _lineLeaves;
+            if (!string.Equals(record.Hash, due.HeadHash, StringComparison.Ordinal) ||
+                !string.Equals(Convert.ToHexStringLower(tree.Root()), due.RootHash, StringComparison.Ordinal))
+            {
+                var range = _lastMatchedSigned + 1 == record.Sequence ? $"record {record.Sequence}" : $"one of records {_lastMatchedSigned + 1} to {record.Sequence}";
+                return Broken(record.Sequence,
+                    $"record {record.Sequence} does not match the checkpoint signed at {StorageTime.Format(due.Time)} with key '{due.KeyId}': {range} was changed and the chain re-hashed after it was signed");
+            }
         }
         _lastMatchedSigned = record.Sequence;
-        _nextSigned++;
         return null;
     }
+
+    private static long LargestTree(IReadOnlyList<SignedAuditCheckpoint>? signed, int version) =>
+        signed?.Where(c => c.Version == version).Select(c => c.TreeSize).DefaultIfEmpty(0).Max() ?? 0;
 
     private AuditVerification Broken(long sequence, string problem) =>
         new(Intact: false, RecordsChecked: _recordsChecked, FirstBadSequence: sequence, Problem: problem);

@@ -58,9 +58,14 @@ public sealed class AuditCheckpointSigner : IDisposable
         }
     }
 
-    public SignedAuditCheckpoint Sign(long treeSize, string rootHash, string headHash, DateTimeOffset time)
+    /// <summary>Signs a checkpoint in the current format (<see cref="SignedAuditCheckpoint.CurrentVersion"/>): <paramref name="rootHash"/> must be over chain-hash leaves.</summary>
+    public SignedAuditCheckpoint Sign(long treeSize, string rootHash, string headHash, DateTimeOffset time) =>
+        Sign(treeSize, rootHash, headHash, time, SignedAuditCheckpoint.CurrentVersion);
+
+    /// <summary>Signs in a given format; only tests still make format 1 checkpoints, to show that those already out there verify.</summary>
+    internal SignedAuditCheckpoint Sign(long treeSize, string rootHash, string headHash, DateTimeOffset time, int version)
     {
-        var unsigned = new SignedAuditCheckpoint(treeSize, rootHash, headHash, time.ToUniversalTime(), KeyId, Signature: string.Empty);
+        var unsigned = new SignedAuditCheckpoint(treeSize, rootHash, headHash, time.ToUniversalTime(), KeyId, Signature: string.Empty, version);
         if (unsigned.WellFormedProblem() is { } problem)
         {
             throw new ArgumentException($"Refusing to sign a malformed checkpoint: {problem}.");

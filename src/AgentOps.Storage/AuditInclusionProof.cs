@@ -10,27 +10,43 @@ namespace AgentOps.Storage;
 /// <summary>
 /// Proof that one audit record is in the tree a signed checkpoint commits to (RFC 6962 §2.1.1). It carries everything
 /// a verifier needs but the trusted key set, so it can be checked offline, away from the database, with
-/// <see cref="Problem"/> or any RFC 9162 implementation: the leaf is the UTF-8 bytes of <see cref="Record"/>.
+/// <see cref="Problem"/> or any RFC 9162 implementation given <see cref="LeafHash"/>. What the leaf is depends on the
+/// checkpoint's signed version: for version 2, the 32 bytes of the record's chain hash (its <c>hash</c> member), which
+/// is SHA-256 over the record's canonical JSON without that member; for version 1, the UTF-8 bytes of <see cref="Record"/>.
 /// </summary>
-/// <param name="Record">The record's exported JSON line (canonical JSON, hash included): the Merkle leaf itself.</param>
-/// <param name="LeafHash">SHA-256(0x00 || Record), lower-case hex.</param>
+/// <param name="Record">The record's exported JSON line (canonical JSON, hash included).</param>
+/// <param name="LeafHash">Lower-case hex: SHA-256(0x00 || the record's chain hash bytes) for a version 2 checkpoint, SHA-256(0x00 || Record) for version 1.</param>
 /// <param name="AuditPath">Sibling hashes from the leaf up to the root, lower-case hex.</param>
 public sealed record AuditInclusionProof(
     long Sequence, long LeafIndex, long TreeSize, string Record, string LeafHash, IReadOnlyList<string> AuditPath, SignedAuditCheckpoint Checkpoint)
 {
     public const string Format = "agentops-audit-inclusion-proof/v1";
 
-    public JsonObject ToJson() => new()
+    /// <summary>What the leaf hash is taken over, in words, for the checkpoint's version; written into the proof for its readers (verification goes by the signed version).</summary>
+    public string LeafDescription => Checkpoint.LeavesAreChainHashes
+        ? "SHA-256(0x00 || the record's chain hash)"
+        : "SHA-256(0x00 || the record's exported JSON line)";
+
+    public JsonObject ToJson()
     {
-        ["format"] = Format,
-        ["sequence"] = Sequence,
-        ["leafIndex"] = LeafIndex,
-        ["treeSize"] = TreeSize,
-        ["record"] = Record,
-        ["leafHash"] = LeafHash,
-        ["auditPath"] = new JsonArray(AuditPath.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()),
-        ["checkpoint"] = Checkpoint.ToJson(),
-    };
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["sequence"] = Sequence,
+            ["leafIndex"] = LeafIndex,
+            ["treeSize"] = TreeSize,
+            ["record"] = Record,
+            ["leafHash"] = LeafHash,
+            ["auditPath"] = new JsonArray(AuditPath.Select(h => (JsonNode?)JsonValue.Create(h)).ToArray()),
+            ["checkpoint"] = Checkpoint.ToJson(),
+        };
+        // A version 1 proof stays exactly as it was written before there were versions.
+        if (Checkpoint.LeavesAreChainHashes)
+        {
+            json["leaf"] = LeafDescription;
+        }
+        return json;
+    }
 
     /// <exception cref="InvalidDataException">Not a proof in this format.</exception>
     public static AuditInclusionProof FromJson(JsonNode? node)
@@ -59,7 +75,9 @@ public sealed record AuditInclusionProof(
 
     /// <summary>
     /// Checks the proof offline: the checkpoint's signature under <paramref name="trustedKeys"/>, the record's own
-    /// chain hash, the leaf hash, and the audit path from the leaf to the signed root. Returns why it fails, or null.
+    /// chain hash (its content must hash, by the chain's canonical rules, to its <c>hash</c> member), the leaf hash
+    /// (over that hash or over the line, as the checkpoint's version says), and the audit path from the leaf to the
+    /// signed root. Returns why it fails, or null.
     /// </summary>
     public string? Problem(JsonWebKeySet trustedKeys)
     {
@@ -76,14 +94,14 @@ public sealed record AuditInclusionProof(
         {
             return $"record {Sequence} is leaf {Sequence - 1}, not leaf {LeafIndex}";
         }
-        if (RecordProblem() is { } record)
+        if (RecordProblem(out var chainHash) is { } record)
         {
             return record;
         }
-        var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(Record));
+        var leaf = Checkpoint.LeavesAreChainHashes ? AuditRecordJson.ChainHashLeafHash(chainHash) : MerkleTree.LeafHash(Encoding.UTF8.GetBytes(Record));
         if (Convert.ToHexStringLower(leaf) != LeafHash)
         {
-            return "leafHash is not SHA-256(0x00 || record)";
+            return Checkpoint.LeavesAreChainHashes ? "leafHash is not SHA-256(0x00 || the record's chain hash)" : "leafHash is not SHA-256(0x00 || record)";
         }
         byte[][] path;
         try
@@ -99,8 +117,10 @@ public sealed record AuditInclusionProof(
             : $"the audit path does not lead from record {Sequence} to the root the checkpoint signed";
     }
 
-    private string? RecordProblem()
+    /// <param name="chainHash">The record's <c>hash</c> member, once it is known to be the hash of the record's content.</param>
+    private string? RecordProblem(out string chainHash)
     {
+        chainHash = string.Empty;
         JsonObject record;
         try
         {
@@ -120,6 +140,21 @@ public sealed record AuditInclusionProof(
         }
         record.Remove("hash");
         var computed = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Serialize(record))));
-        return computed == hash ? null : $"record {Sequence}'s hash does not match its contents";
+        if (computed != hash)
+        {
+            return $"record {Sequence}'s hash does not match its contents";
+        }
+        // Under version 1 the line's exact bytes are the leaf. Under version 2 only its hash is, so the line is held to
+        // the one form it was exported in: the same record written any other way is not what was proved.
+        if (Checkpoint.LeavesAreChainHashes)
+        {
+            record["hash"] = hash;
+            if (CanonicalJson.Serialize(record) != Record)
+            {
+                return $"record {Sequence} is not in the canonical form it was exported in";
+            }
+        }
+        chainHash = hash;
+        return null;
     }
 }

@@ -112,7 +112,7 @@ internal static class AuditRecordJson
         row.Outcome.Contains((byte)0) || row.ResultDigest.Contains((byte)0) || row.PrevHash.Contains((byte)0);
 
     /// <summary>
-    /// The Merkle leaf hash of <paramref name="row"/> as stored, the same that <see cref="LeafHash"/> gives for the
+    /// The format 1 Merkle leaf hash of <paramref name="row"/> as stored, the same that <see cref="LeafHash(AuditRecord)"/> gives for the
     /// record read from it, into <paramref name="destination"/>. Only for a row <see cref="RawHashMatches"/> accepted: its
     /// stored hash is then plain "sha256:" and hex, so writing it as stored is writing it as the record path would.
     /// </summary>
@@ -142,13 +142,43 @@ internal static class AuditRecordJson
         return hash.TryGetHashAndReset(destination, out var written) && written == SHA256.HashSizeInBytes;
     }
 
-    /// <summary>The record's Merkle leaf: the UTF-8 bytes of its exported JSON line (hash included).</summary>
+    /// <summary>The record's exported JSON line (hash included) as UTF-8: the Merkle leaf of a format 1 checkpoint.</summary>
     public static byte[] LeafBytes(AuditRecord record)
     {
         var buffer = s_threadBuffer ??= new CanonicalBuffer();
         return buffer.Write(record, includeHash: true).ToArray();
     }
 
+    /// <summary>The record's Merkle leaf hash for a checkpoint of format <paramref name="version"/> (see <see cref="SignedAuditCheckpoint"/>).</summary>
+    /// <exception cref="FormatException">Format 2, and the record's hash is not "sha256:" and 64 hex digits.</exception>
+    public static byte[] LeafHashInFormat(AuditRecord record, int version) =>
+        version == SignedAuditCheckpoint.ChainHashLeafVersion ? ChainHashLeafHash(record.Hash) : LeafHash(record);
+
+    /// <summary>Format 2's leaf hash, SHA-256(0x00 || the 32 bytes <paramref name="hash"/> spells in hex).</summary>
+    /// <exception cref="FormatException"><paramref name="hash"/> is not "sha256:" and 64 hex digits.</exception>
+    public static byte[] ChainHashLeafHash(string hash)
+    {
+        Span<byte> bytes = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!TryChainHashBytes(hash, bytes))
+        {
+            throw new FormatException("A chain hash is \"sha256:\" and 64 hex digits.");
+        }
+        return MerkleTree.LeafHash(bytes);
+    }
+
+    /// <summary>The 32 bytes a "sha256:" and hex chain hash stands for; false when it is not one.</summary>
+    public static bool TryChainHashBytes(ReadOnlySpan<char> hash, Span<byte> destination) =>
+        hash.Length == HashPrefix.Length + (2 * SHA256.HashSizeInBytes) && hash.StartsWith(HashPrefix, StringComparison.Ordinal) &&
+        Convert.FromHexString(hash[HashPrefix.Length..], destination, out _, out var written) == OperationStatus.Done &&
+        written == SHA256.HashSizeInBytes;
+
+    /// <inheritdoc cref="TryChainHashBytes(ReadOnlySpan{char}, Span{byte})"/>
+    public static bool TryChainHashBytes(ReadOnlySpan<byte> utf8Hash, Span<byte> destination) =>
+        utf8Hash.Length == HashPrefix.Length + (2 * SHA256.HashSizeInBytes) && utf8Hash.StartsWith("sha256:"u8) &&
+        Convert.FromHexString(utf8Hash[HashPrefix.Length..], destination, out _, out var written) == OperationStatus.Done &&
+        written == SHA256.HashSizeInBytes;
+
+    /// <summary>Format 1's leaf hash: SHA-256(0x00 || the record's exported JSON line).</summary>
     public static byte[] LeafHash(AuditRecord record)
     {
         var buffer = s_threadBuffer ??= new CanonicalBuffer();

@@ -13,6 +13,9 @@ public sealed partial class SqliteAuditLog
     /// when <paramref name="atHead"/>, one more at the newest record (a checkpoint on demand). Only the records after
     /// the newest checkpoint are read: its saved frontier, once it folds to the signed root, stands for the rest. Those
     /// records must continue the chain from the checkpoint's head hash, so a checkpoint is never signed over a tamper.
+    /// New checkpoints are always of the current format (<see cref="SignedAuditCheckpoint.CurrentVersion"/>); when the
+    /// newest stored one is older, its frontier is over other leaves, so the first new one reads the log from record 1
+    /// (once), and the record at the old checkpoint's size must still have its signed head hash.
     /// </summary>
     /// <returns>The checkpoints this call added, oldest first (none when another process signed them first).</returns>
     /// <exception cref="AuditCheckpointException">The newest checkpoint's signature or frontier does not hold, or a newer record breaks the chain.</exception>
@@ -22,23 +25,34 @@ public sealed partial class SqliteAuditLog
         ArgumentNullException.ThrowIfNull(checkpointing);
         var frontier = new MerkleFrontier();
         var previousHash = AuditRecordJson.GenesisHash;
+        // Below this the records are covered already; an older-format checkpoint's head hash must be met on the way there.
+        long covered = 0;
+        SignedAuditCheckpoint? olderFormat = null;
         if (checkpointing.Store.LatestWithFrontier() is { } latest)
         {
             if (AuditCheckpointVerifier.Problem(latest.Checkpoint, checkpointing.TrustedKeys) is { } problem)
             {
                 throw new AuditCheckpointException(null, $"Refusing to sign further checkpoints: {problem}.");
             }
-            if (Convert.ToHexStringLower(latest.Frontier.Root()) != latest.Checkpoint.RootHash)
+            covered = latest.Checkpoint.TreeSize;
+            if (latest.Checkpoint.Version != SignedAuditCheckpoint.CurrentVersion)
             {
-                throw new AuditCheckpointException(null,
-                    $"Refusing to sign further checkpoints: the frontier saved with the checkpoint of {latest.Checkpoint.TreeSize} records does not fold to its signed root.");
+                olderFormat = latest.Checkpoint;
             }
-            frontier = latest.Frontier;
-            previousHash = latest.Checkpoint.HeadHash;
+            else
+            {
+                if (Convert.ToHexStringLower(latest.Frontier.Root()) != latest.Checkpoint.RootHash)
+                {
+                    throw new AuditCheckpointException(null,
+                        $"Refusing to sign further checkpoints: the frontier saved with the checkpoint of {latest.Checkpoint.TreeSize} records does not fold to its signed root.");
+                }
+                frontier = latest.Frontier;
+                previousHash = latest.Checkpoint.HeadHash;
+            }
         }
 
         var added = new List<SignedAuditCheckpoint>();
-        var lastSigned = frontier.Size;
+        var lastSigned = covered;
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -60,9 +74,14 @@ public sealed partial class SqliteAuditLog
                         throw new AuditCheckpointException(record.Sequence,
                             $"Refusing to sign a checkpoint: record {record.Sequence} was changed or does not continue the chain from the last signed checkpoint; run 'agentops audit verify'.");
                     }
-                    frontier.Append(AuditRecordJson.LeafHash(record));
+                    frontier.Append(AuditRecordJson.ChainHashLeafHash(record.Hash));
                     previousHash = record.Hash;
-                    if (record.Sequence % checkpointing.Interval == 0)
+                    if (olderFormat is not null && record.Sequence == olderFormat.TreeSize && !string.Equals(record.Hash, olderFormat.HeadHash, StringComparison.Ordinal))
+                    {
+                        throw new AuditCheckpointException(record.Sequence,
+                            $"Refusing to sign a checkpoint: record {record.Sequence} no longer has the head hash the checkpoint of {olderFormat.TreeSize} records signed; run 'agentops audit verify'.");
+                    }
+                    if (record.Sequence > covered && record.Sequence % checkpointing.Interval == 0)
                     {
                         await SignAndStoreAsync(checkpointing, frontier, previousHash, added, cancellationToken).ConfigureAwait(false);
                         lastSigned = record.Sequence;
@@ -105,12 +124,16 @@ public sealed partial class SqliteAuditLog
                     {
                         throw new AuditCheckpointException(leaves.Count + 1, $"Record {leaves.Count + 1} is missing; run 'agentops audit verify'.");
                     }
-                    var bytes = AuditRecordJson.LeafBytes(record);
-                    leaves.Add(MerkleTree.LeafHash(bytes));
                     if (record.Sequence == sequence)
                     {
-                        line = System.Text.Encoding.UTF8.GetString(bytes);
+                        // A format 2 root commits to the record's hash, not its fields: the line handed out must still hash to it.
+                        if (!AuditRecordJson.HashMatches(record))
+                        {
+                            throw new AuditCheckpointException(sequence, $"Record {sequence} was changed: its stored hash does not match its contents; run 'agentops audit verify'.");
+                        }
+                        line = System.Text.Encoding.UTF8.GetString(AuditRecordJson.LeafBytes(record));
                     }
+                    leaves.Add(LeafHashOrRefuse(record, checkpoint.Version));
                 }
             }
         }
@@ -159,6 +182,18 @@ public sealed partial class SqliteAuditLog
             throw new AuditCheckpointException(null, $"Refusing the signed checkpoints: {problem}.");
         }
         return await chain.ConfigureAwait(false);
+    }
+
+    private static byte[] LeafHashOrRefuse(AuditRecord record, int version)
+    {
+        try
+        {
+            return AuditRecordJson.LeafHashInFormat(record, version);
+        }
+        catch (FormatException)
+        {
+            throw new AuditCheckpointException(record.Sequence, $"Record {record.Sequence}'s stored hash is not a SHA-256 hash; run 'agentops audit verify'.");
+        }
     }
 
     private static AuditRecord ReadForCheckpoint(SqliteDataReader reader)

@@ -6,8 +6,9 @@ namespace AgentOps.Storage;
 /// <summary>
 /// Verifying a long, intact log on every core. The sequence range is cut into contiguous parts, each read on its own
 /// connection and checked on its own thread (contiguous sequences, links inside the part, each stored hash against its
-/// contents, the unsigned checkpoint's hash where it falls, and each record's Merkle leaf hash while signed
-/// checkpoints lie ahead). Then the seams, on one thread (each part's first record must link to the previous part's
+/// contents, the unsigned checkpoint's hash where it falls, and each record's Merkle leaves while signed
+/// checkpoints lie ahead: for format 2 the record's chain hash, just checked, hashed as a leaf in batches; for format 1,
+/// only as far as the largest format 1 checkpoint, the exported line hashed once more). Then the seams, on one thread (each part's first record must link to the previous part's
 /// last), and the signed checkpoints on every core (the Merkle tree's levels built from the leaves, then at each
 /// checkpoint's size its root and head hash compared). This path can only answer "intact". Anything it is not sure of,
 /// from a bad record to a row the raw reader declines, sends the whole log to the sequential walk, which finds and
@@ -40,7 +41,9 @@ public sealed partial class SqliteAuditLog
         {
             return null;
         }
-        var leaves = new byte[checked((int)(treeSize * LeafSize))];
+        var leaves = new MerkleLeaves(
+            new byte[checked((int)(LargestTree(signed, SignedAuditCheckpoint.LineLeafVersion) * LeafSize))],
+            new byte[checked((int)(LargestTree(signed, SignedAuditCheckpoint.ChainHashLeafVersion) * LeafSize))]);
         var checkpointSizes = signed.Select(c => c.TreeSize).ToHashSet();
         var size = (last + ParallelVerifyParts - 1) / ParallelVerifyParts;
         var parts = Enumerable.Range(0, ParallelVerifyParts)
@@ -68,13 +71,17 @@ public sealed partial class SqliteAuditLog
             : null;
     }
 
-    private static bool SignedCheckpointsHold(IReadOnlyList<SignedAuditCheckpoint> signed, byte[] leaves, Dictionary<long, byte[]> headHashes)
+    private static long LargestTree(IReadOnlyList<SignedAuditCheckpoint> signed, int version) =>
+        signed.Where(c => c.Version == version).Select(c => c.TreeSize).DefaultIfEmpty(0).Max();
+
+    private static bool SignedCheckpointsHold(IReadOnlyList<SignedAuditCheckpoint> signed, MerkleLeaves leaves, Dictionary<long, byte[]> headHashes)
     {
         if (signed.Count == 0)
         {
             return true;
         }
-        var tree = MerkleLevels.Build(leaves);
+        var lineTree = leaves.Line.Length > 0 ? MerkleLevels.Build(leaves.Line) : null;
+        var chainHashTree = leaves.ChainHash.Length > 0 ? MerkleLevels.Build(leaves.ChainHash) : null;
         var holds = true;
         Parallel.For(0, signed.Count, () => new byte[LeafSize], (i, loop, root) =>
         {
@@ -85,7 +92,7 @@ public sealed partial class SqliteAuditLog
                 loop.Stop();
                 return root;
             }
-            tree.RootOf(checkpoint.TreeSize, root);
+            (checkpoint.LeavesAreChainHashes ? chainHashTree : lineTree)!.RootOf(checkpoint.TreeSize, root);
             if (!headHashes.TryGetValue(checkpoint.TreeSize, out var head) || !head.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(checkpoint.HeadHash)) ||
                 !string.Equals(Convert.ToHexStringLower(root), checkpoint.RootHash, StringComparison.Ordinal))
             {
@@ -137,6 +144,7 @@ public sealed partial class SqliteAuditLog
             ? Encoding.UTF8.GetBytes(expected.Hash)
             : null;
         var checkpointHashes = new List<(long, byte[])>();
+        var chainHashLeaves = new ChainHashLeafBatch(part.Leaves.ChainHash);
         while (reader.Read())
         {
             if (!AuditLogRows.TryReadRaw(reader, out var row))
@@ -159,7 +167,12 @@ public sealed partial class SqliteAuditLog
             }
             if (row.Sequence <= part.TreeSize)
             {
-                if (!AuditRecordJson.TryRawLeafHash(row, part.Leaves.AsSpan(checked((int)((row.Sequence - 1) * LeafSize)), LeafSize)))
+                if (row.Sequence <= part.Leaves.Line.Length / LeafSize &&
+                    !AuditRecordJson.TryRawLeafHash(row, part.Leaves.Line.AsSpan(checked((int)((row.Sequence - 1) * LeafSize)), LeafSize)))
+                {
+                    return null;
+                }
+                if (row.Sequence <= part.Leaves.ChainHash.Length / LeafSize && !chainHashLeaves.TryAdd(row.Sequence, row.Hash))
                 {
                     return null;
                 }
@@ -169,13 +182,61 @@ public sealed partial class SqliteAuditLog
                 }
             }
         }
+        chainHashLeaves.Flush();
         return chain is { LastSequence: var reached } && reached == part.To
             ? new PartVerified(firstPrevHash!, chain.LastHashUtf8.ToArray(), checkpointHashes)
             : null;
     }
 
-    /// <param name="Leaves">Every part writes the leaf hashes of its own records (up to <paramref name="TreeSize"/>) into its own slice.</param>
-    private sealed record PartToVerify(long From, long To, AuditCheckpoint? Expected, long TreeSize, byte[] Leaves, HashSet<long> CheckpointSizes);
+    /// <param name="Leaves">Every part writes the leaf hashes of its own records (up to <paramref name="TreeSize"/>) into its own slices.</param>
+    private sealed record PartToVerify(long From, long To, AuditCheckpoint? Expected, long TreeSize, MerkleLeaves Leaves, HashSet<long> CheckpointSizes);
+
+    /// <summary>Leaf hashes of both formats, 32 bytes each from record 1, each as long as the largest checkpoint of its format.</summary>
+    private sealed record MerkleLeaves(byte[] Line, byte[] ChainHash);
+
+    /// <summary>
+    /// Collects consecutive records' chain hashes, as bytes, and hashes them into format 2 leaves a few thousand at a time
+    /// with <see cref="Sha256NodeBatch.HashLeaves(ReadOnlySpan{byte}, Span{byte})"/>, into the leaves' own places.
+    /// </summary>
+    private sealed class ChainHashLeafBatch(byte[] leaves)
+    {
+        private const int Capacity = 4096;
+        private readonly byte[] _chainHashes = new byte[Capacity * LeafSize];
+        private long _firstSequence;
+        private int _count;
+
+        /// <summary>Adds the stored hash (UTF-8 "sha256:" and hex) of record <paramref name="sequence"/>; false if it is no such hash.</summary>
+        public bool TryAdd(long sequence, ReadOnlySpan<byte> storedHash)
+        {
+            if (_count > 0 && sequence != _firstSequence + _count)
+            {
+                Flush();
+            }
+            if (_count == 0)
+            {
+                _firstSequence = sequence;
+            }
+            if (!AuditRecordJson.TryChainHashBytes(storedHash, _chainHashes.AsSpan(_count * LeafSize, LeafSize)))
+            {
+                return false;
+            }
+            if (++_count == Capacity)
+            {
+                Flush();
+            }
+            return true;
+        }
+
+        public void Flush()
+        {
+            if (_count > 0)
+            {
+                Sha256NodeBatch.HashLeaves(
+                    _chainHashes.AsSpan(0, _count * LeafSize), leaves.AsSpan(checked((int)((_firstSequence - 1) * LeafSize)), _count * LeafSize));
+                _count = 0;
+            }
+        }
+    }
 
     private sealed record PartVerified(byte[] FirstPrevHash, byte[] LastHash, IReadOnlyList<(long Sequence, byte[] Hash)> CheckpointHashes);
 }

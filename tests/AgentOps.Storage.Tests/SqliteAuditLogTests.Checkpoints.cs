@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Identity;
@@ -10,7 +9,7 @@ namespace AgentOps.Storage.Tests;
 public sealed partial class SqliteAuditLogTests
 {
     [Fact]
-    public async Task AppendAsync_IntervalOf5_SignsACheckpointAtEveryMultipleOverTheExportedLines()
+    public async Task AppendAsync_IntervalOf5_SignsACheckpointAtEveryMultipleOverTheChainHashes()
     {
         using var keys = OpenKeys();
         var (sut, checkpointing) = await CreateCheckpointedLogAsync(keys, interval: 5);
@@ -19,7 +18,6 @@ public sealed partial class SqliteAuditLogTests
 
         var checkpoints = checkpointing.Store.ReadAll();
         Assert.Equal([5L, 10L], checkpoints.Select(c => c.TreeSize));
-        var lines = await ExportLinesAsync(sut);
         var records = await sut.ReadAsync();
         foreach (var checkpoint in checkpoints)
         {
@@ -27,8 +25,9 @@ public sealed partial class SqliteAuditLogTests
             Assert.Equal(keys.KeyId, checkpoint.KeyId);
             Assert.Equal(_time.GetUtcNow(), checkpoint.Time);
             Assert.Equal(records[(int)checkpoint.TreeSize - 1].Hash, checkpoint.HeadHash);
-            // Independently: the leaves are the exported JSON lines, hashed and combined as RFC 6962 says.
-            Assert.Equal(ReferenceRoot(lines.Take((int)checkpoint.TreeSize).Select(Encoding.UTF8.GetBytes).ToArray()), checkpoint.RootHash);
+            Assert.Equal(SignedAuditCheckpoint.ChainHashLeafVersion, checkpoint.Version);
+            // Independently: the leaves are the records' chain hashes as bytes, hashed and combined as RFC 6962 says.
+            Assert.Equal(ChainHashRoot(records.Take((int)checkpoint.TreeSize)), checkpoint.RootHash);
         }
     }
 
@@ -73,8 +72,7 @@ public sealed partial class SqliteAuditLogTests
         Assert.Equal(7, Assert.Single(first).TreeSize);
         Assert.Empty(again);
         Assert.Equal([5L, 7L], checkpointing.Store.ReadAll().Select(c => c.TreeSize));
-        var lines = await ExportLinesAsync(sut);
-        Assert.Equal(ReferenceRoot(lines.Select(Encoding.UTF8.GetBytes).ToArray()), checkpointing.Store.Latest()!.RootHash);
+        Assert.Equal(ChainHashRoot(await sut.ReadAsync()), checkpointing.Store.Latest()!.RootHash);
     }
 
     [Fact]
@@ -330,6 +328,10 @@ public sealed partial class SqliteAuditLogTests
     private static string[] AttributeArray(JsonNode log, string key) =>
         log["attributes"]!.AsArray().Single(a => a!["key"]!.GetValue<string>() == key)!["value"]!["arrayValue"]!["values"]!.AsArray()
             .Select(v => v!["stringValue"]!.GetValue<string>()).ToArray();
+
+    /// <summary>The root a version 2 checkpoint signs: each leaf is the 32 bytes of a record's chain hash.</summary>
+    private static string ChainHashRoot(IEnumerable<AuditRecord> records) =>
+        ReferenceRoot(records.Select(r => Convert.FromHexString(r.Hash["sha256:".Length..])).ToArray());
 
     // RFC 6962 §2.1 written out independently of MerkleTree: MTH over the raw leaves, hex.
     private static string ReferenceRoot(byte[][] leaves)

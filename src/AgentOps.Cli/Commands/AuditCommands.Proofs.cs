@@ -75,7 +75,7 @@ internal static partial class AuditCommands
                 reply.Data(proof.ToJson());
                 reply.Line($"Record {proof.Sequence} is leaf {proof.LeafIndex} of the {proof.TreeSize}-record tree signed by key '{latest.KeyId}' at {latest.Time:O}.");
                 reply.Line($"root  {latest.RootHash}");
-                reply.Line($"leaf  {proof.LeafHash}  = SHA-256(0x00 || the record's exported JSON line)");
+                reply.Line($"leaf  {proof.LeafHash}  = {proof.LeafDescription}");
                 for (var i = 0; i < proof.AuditPath.Count; i++)
                 {
                     reply.Line($"{(i == 0 ? "path" : string.Empty),-5} {proof.AuditPath[i]}");
