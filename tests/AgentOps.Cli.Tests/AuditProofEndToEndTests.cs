@@ -1,8 +1,11 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
+using AgentOps.Identity;
+using AgentOps.Storage;
 using AgentOps.Storage.Tests;
 
 namespace AgentOps.Cli.Tests;
@@ -64,6 +67,53 @@ public sealed class AuditProofEndToEndTests : IDisposable
         var forgedSignature = Convert.ToBase64String(stranger.SignData(Encoding.UTF8.GetBytes("anything"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
         await AssertRefusedAsync(Altered(proof, p => p["checkpoint"]!["signature"] = forgedSignature));
+    }
+
+    [Fact]
+    public async Task AuditProve_NewCheckpoints_AreVersion2_AndTheProofSaysItsLeafIsTheRecordsChainHash()
+    {
+        await ChatAsync();
+
+        var text = await _sut.RunAsync("audit", "prove", "1");
+        var json = await _sut.RunAsync("audit", "prove", "1", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("= SHA-256(0x00 || the record's chain hash)", text.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("exported JSON line", text.Stdout, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal("SHA-256(0x00 || the record's chain hash)", json.Json["leaf"]!.GetValue<string>());
+        Assert.Equal(2, json.Json["checkpoint"]!["version"]!.GetValue<int>());
+        Assert.All(File.ReadAllLines(CheckpointsPath), line => Assert.Equal(2, JsonNode.Parse(line)!["version"]!.GetValue<int>()));
+        var hash = JsonNode.Parse(json.Json["record"]!.GetValue<string>())!["hash"]!.GetValue<string>();
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData([0x00, .. Convert.FromHexString(hash["sha256:".Length..])])), json.Json["leafHash"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AuditVerify_CheckpointsOfTheOldFormat_StillVerify_AndTheNextOnesAreVersion2()
+    {
+        await ChatAsync();
+        var lines = (await _sut.RunAsync("audit", "export")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 9, $"the chat wrote only {lines.Length} records");
+        // The checkpoint file as it was before version 2: its leaves the exported lines, and no version member.
+        await File.WriteAllLinesAsync(CheckpointsPath, [Version1Checkpoint(lines, 4), Version1Checkpoint(lines, 8)]);
+
+        var verify = await _sut.RunAsync("audit", "verify", "--json");
+        var again = await _sut.RunAsync("audit", "verify", "--json");
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var stored = File.ReadAllLines(CheckpointsPath).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(Enumerable.Range(1, lines.Length / 4).Select(i => i * 4L), stored.Select(c => c["treeSize"]!.GetValue<long>()));
+        Assert.Equal([1, 1, .. Enumerable.Repeat(2, stored.Length - 2)], stored.Select(c => c["version"]?.GetValue<int>() ?? 1));
+        var proof = await _sut.RunAsync("audit", "prove", "2", "--json");
+        Assert.True(proof.ExitCode == 0, proof.ToString());
+
+        // Still signed: the old checkpoint's root altered is refused, as before.
+        var text = await File.ReadAllTextAsync(CheckpointsPath);
+        await File.WriteAllTextAsync(CheckpointsPath, text.Replace(stored[0]["rootHash"]!.GetValue<string>(), new string('a', 64), StringComparison.Ordinal));
+        var forged = await _sut.RunAsync("audit", "verify", "--json");
+        Assert.Equal(1, forged.ExitCode);
+        Assert.Contains("forged or altered", forged.Json["problem"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -247,6 +297,37 @@ public sealed class AuditProofEndToEndTests : IDisposable
             previous = hash;
         }
         return previous;
+    }
+
+    /// <summary>
+    /// A checkpoint line exactly as the format before version 2 wrote it, signed with the broker's key: body first line
+    /// agentops-audit-checkpoint/v1, each leaf the exported JSON line, and the frontier over those leaves.
+    /// </summary>
+    private string Version1Checkpoint(string[] lines, int size)
+    {
+        using var keys = SigningKeyStore.OpenOrCreate(Path.Combine(_data.Path, "keys"), TimeProvider.System);
+        var frontier = new MerkleFrontier();
+        foreach (var line in lines.Take(size))
+        {
+            frontier.Append(SHA256.HashData([0x00, .. Encoding.UTF8.GetBytes(line)]));
+        }
+        var root = Convert.ToHexStringLower(frontier.Root());
+        var head = JsonNode.Parse(lines[size - 1])!["hash"]!.GetValue<string>();
+        var time = TimeProvider.System.GetUtcNow().UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var body = $"agentops-audit-checkpoint/v1\ntree_size {size}\nroot_hash {root}\nhead_hash {head}\ntime {time}\nkey_id {keys.KeyId}\n";
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(_data.Path, "keys", SigningKeyStore.KeyFileName)));
+        var signature = key.SignData(Encoding.UTF8.GetBytes(body), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return new JsonObject
+        {
+            ["treeSize"] = size,
+            ["rootHash"] = root,
+            ["headHash"] = head,
+            ["time"] = time,
+            ["keyId"] = keys.KeyId,
+            ["signature"] = Base64Url.EncodeToString(signature),
+            ["frontier"] = new JsonArray(frontier.Subtrees.Select(s => (JsonNode?)JsonValue.Create(Convert.ToHexStringLower(s))).ToArray()),
+        }.ToJsonString();
     }
 
     private static JsonNode Attribute(JsonNode log, string key) =>
