@@ -4,7 +4,8 @@ namespace AgentOps.Guardrails;
 
 /// <summary>
 /// What every screened text becomes before a pattern or the scorer reads it: NFKC, without zero-width and bidi control
-/// characters (a classic way to split a keyword past a filter), and with "leetspeak" inside a word ("ign0re",
+/// characters (a classic way to split a keyword past a filter), with Cyrillic and Greek look-alikes inside a Latin word
+/// folded to Latin ("іgnоrе"), and with "leetspeak" inside a word ("ign0re",
 /// "prev1ous") read back as letters: only in a word that starts with a letter and mixes letters with 0, 1, 3, 4, 5 or
 /// 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1") are left as they are.
 /// Text that none of this changes is returned as the same instance: every tool argument is screened on every call, and
@@ -19,7 +20,7 @@ internal static class TextNormalisation
             // NFKC changes no ASCII character, and the invisible characters are all outside ASCII.
             return HasLeetspeak(text) ? ReadLeetspeak(text) : text;
         }
-        if (text.IsNormalized(NormalizationForm.FormKC) && !HasInvisible(text) && !HasLeetspeak(text))
+        if (text.IsNormalized(NormalizationForm.FormKC) && !HasInvisible(text) && !HasLeetspeak(text) && !HasHomoglyphWord(text))
         {
             return text;
         }
@@ -32,8 +33,74 @@ internal static class TextNormalisation
             }
         }
         var normalised = builder.ToString();
+        if (HasHomoglyphWord(normalised))
+        {
+            normalised = FoldHomoglyphs(normalised);
+        }
         return HasLeetspeak(normalised) ? ReadLeetspeak(normalised) : normalised;
     }
+
+    // Cyrillic and Greek letters drawn like Latin ones ("іgnоrе" with Cyrillic і, о, е): NFKC keeps them, so a pattern
+    // for "ignore" would not see the word. They are folded only inside a word that also has a Latin letter, or that is
+    // made of look-alikes alone, so Russian or Greek prose reads as written.
+    private static char LatinLookAlike(char c) => c switch
+    {
+        'а' => 'a', 'е' => 'e', 'о' => 'o', 'р' => 'p', 'с' => 'c', 'у' => 'y', 'х' => 'x', 'і' => 'i', 'ј' => 'j', 'ѕ' => 's', 'ԁ' => 'd', 'һ' => 'h', 'ԛ' => 'q', 'ԝ' => 'w',
+        'А' => 'A', 'В' => 'B', 'Е' => 'E', 'К' => 'K', 'М' => 'M', 'Н' => 'H', 'О' => 'O', 'Р' => 'P', 'С' => 'C', 'Т' => 'T', 'Х' => 'X', 'У' => 'Y', 'І' => 'I', 'Ј' => 'J', 'Ѕ' => 'S',
+        'ο' => 'o', 'α' => 'a', 'ι' => 'i', 'κ' => 'k', 'ν' => 'v', 'ρ' => 'p', 'υ' => 'u',
+        'Α' => 'A', 'Β' => 'B', 'Ε' => 'E', 'Ζ' => 'Z', 'Η' => 'H', 'Ι' => 'I', 'Κ' => 'K', 'Μ' => 'M', 'Ν' => 'N', 'Ο' => 'O', 'Ρ' => 'P', 'Τ' => 'T', 'Υ' => 'Y', 'Χ' => 'X',
+        _ => '\0',
+    };
+
+    private static bool IsFoldableWord(string text, int start, int end)
+    {
+        var latin = false;
+        var lookAlikes = 0;
+        var letters = 0;
+        for (var i = start; i < end; i++)
+        {
+            var c = text[i];
+            if (!char.IsLetter(c))
+            {
+                continue;
+            }
+            letters++;
+            latin |= char.IsAsciiLetter(c);
+            lookAlikes += LatinLookAlike(c) != '\0' ? 1 : 0;
+        }
+        return lookAlikes > 0 && (latin || lookAlikes == letters);
+    }
+
+    private static bool HasHomoglyphWord(string text)
+    {
+        for (var (start, end) = (0, 0); NextWord(text, ref start, out end); start = end)
+        {
+            if (IsFoldableWord(text, start, end))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string FoldHomoglyphs(string text) => string.Create(text.Length, text, static (chars, source) =>
+    {
+        source.AsSpan().CopyTo(chars);
+        for (var (start, end) = (0, 0); NextWord(source, ref start, out end); start = end)
+        {
+            if (!IsFoldableWord(source, start, end))
+            {
+                continue;
+            }
+            for (var i = start; i < end; i++)
+            {
+                if (LatinLookAlike(source[i]) is var latin and not '\0')
+                {
+                    chars[i] = latin;
+                }
+            }
+        }
+    });
 
     private static bool IsInvisible(char c) =>
         c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';

@@ -4,19 +4,19 @@ using AgentOps.Guardrails.Injection;
 namespace AgentOps.Cli.Commands;
 
 /// <summary>
-/// <c>agentops guard train --corpus &lt;jsonl&gt; --out &lt;model file&gt;</c>, for maintainers: trains the L1 injection
-/// scorer (<see cref="InjectionTrainer"/>) from a labelled corpus and writes its model file, whose header records this
-/// command, the corpus's SHA-256 and the date. Deterministic: the same corpus gives the same file. The shipped model is
-/// <c>guardrails/injection-model.tsv</c>, trained from <c>tests/fixtures/injection/corpus.jsonl</c>.
+/// <c>agentops guard train --corpus &lt;jsonl&gt; [--corpus &lt;jsonl&gt; …] --out &lt;model file&gt;</c>, for maintainers: trains the
+/// L1 injection scorer (<see cref="InjectionTrainer"/>) from labelled corpora and writes its model file, whose header
+/// records this command, each corpus's SHA-256 and the date. Deterministic: the same corpora give the same file. The
+/// shipped model is <c>guardrails/injection-model.tsv</c>; its header names the files it was trained from.
 /// Exit codes: <c>0</c> written, <c>2</c> usage (no such corpus, a malformed item), <c>1</c> the file could not be written.
 /// </summary>
 internal static class GuardTrainCommand
 {
     public static Command Create(CommandContext context)
     {
-        var corpus = new Option<FileInfo>("--corpus")
+        var corpus = new Option<FileInfo[]>("--corpus")
         {
-            Description = "The labelled corpus, one JSON object a line: id, label (attack or benign), text, split",
+            Description = "A labelled corpus, one JSON object a line: id, label (attack or benign), text, split; repeat it to train on several, read in the order given",
             Required = true,
         };
         var output = new Option<FileInfo>("--out")
@@ -24,7 +24,7 @@ internal static class GuardTrainCommand
             Description = "The model file to write (guardrails/injection-model.tsv)",
             Required = true,
         };
-        var train = new Command("train", "Train the L1 injection scorer from a labelled corpus and write its model file (deterministic).")
+        var train = new Command("train", "Train the L1 injection scorer from labelled corpora and write its model file (deterministic).")
         {
             corpus,
             output,
@@ -32,18 +32,20 @@ internal static class GuardTrainCommand
         train.SetAction(async (parse, ct) =>
         {
             var reply = context.ReplyFor(parse);
-            var corpusFile = parse.GetValue(corpus)!;
+            var corpusFiles = parse.GetValue(corpus)!;
             var outFile = parse.GetValue(output)!;
-            if (!corpusFile.Exists)
+            if (corpusFiles.FirstOrDefault(f => !f.Exists) is { } missing)
             {
-                return reply.Fail(ExitCodes.Usage, "usage", $"no corpus at {corpusFile.FullName}");
+                return reply.Fail(ExitCodes.Usage, "usage", $"no corpus at {missing.FullName}");
             }
-            var command = $"agentops guard train --corpus {parse.GetResult(corpus)!.Tokens[0].Value} --out {parse.GetResult(output)!.Tokens[0].Value}";
+            // The command as typed goes into the model's header: it is how the file is reproduced.
+            var corpusArguments = string.Join(' ', parse.GetResult(corpus)!.Tokens.Select(t => $"--corpus {t.Value}"));
+            var command = $"agentops guard train {corpusArguments} --out {parse.GetResult(output)!.Tokens[0].Value}";
             InjectionClassifier model;
             string text;
             try
             {
-                (model, text) = InjectionTrainer.TrainFile(corpusFile.FullName, command, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime), InjectionTrainerOptions.Default);
+                (model, text) = InjectionTrainer.TrainFile([.. corpusFiles.Select(f => f.FullName)], command, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime), InjectionTrainerOptions.Default);
             }
             catch (InvalidDataException ex)
             {

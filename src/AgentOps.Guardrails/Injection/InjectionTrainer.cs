@@ -110,20 +110,34 @@ public static class InjectionTrainer
     }
 
     /// <summary>
-    /// Trains from the corpus file and renders the model file: its header records <paramref name="command"/>, the
-    /// corpus's SHA-256 and <paramref name="trainedOn"/>, so the same inputs give the same text, byte for byte.
+    /// Trains from the corpus files, read in the order given, and renders the model file: its header records
+    /// <paramref name="command"/>, each file's SHA-256 and <paramref name="trainedOn"/>, so the same inputs give the same
+    /// text, byte for byte.
     /// </summary>
-    public static (InjectionClassifier Model, string Text) TrainFile(string corpusFile, string command, DateOnly trainedOn, InjectionTrainerOptions options)
+    public static (InjectionClassifier Model, string Text) TrainFile(IReadOnlyList<string> corpusFiles, string command, DateOnly trainedOn, InjectionTrainerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(corpusFiles);
         ArgumentNullException.ThrowIfNull(options);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(corpusFile)));
-        var model = Train(ReadCorpus(corpusFile), options);
+        if (corpusFiles.Count == 0)
+        {
+            throw new ArgumentException("Name at least one corpus file.", nameof(corpusFiles));
+        }
+        var sha256 = string.Join(' ', corpusFiles.Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))));
+        var items = corpusFiles.SelectMany(ReadCorpus).ToArray();
+        var duplicate = items.GroupBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            // Ids order the examples: two items with one id would make the model depend on which file came first.
+            throw new InvalidDataException($"item id '{duplicate.Key}' appears more than once across the corpus files.");
+        }
+        var model = Train(items, options);
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         model.Write(text, Header(command, sha256, trainedOn, options));
         return (model, text.ToString());
     }
 
     /// <summary>The comment lines a model file starts with: how to retrain it and from exactly which data.</summary>
+    /// <param name="corpusSha256">The corpus files' SHA-256 digests, space-separated, in the order they were read.</param>
     public static IReadOnlyList<string> Header(string command, string corpusSha256, DateOnly trainedOn, InjectionTrainerOptions options) =>
     [
         "AgentOps L1 injection scorer: logistic regression over words, word pairs and in-word character n-grams (guardrails/injection.yaml, classifier:).",

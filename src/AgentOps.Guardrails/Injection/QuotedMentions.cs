@@ -17,13 +17,14 @@ namespace AgentOps.Guardrails.Injection;
 /// "follow it").</item>
 /// </list>
 /// Whatever the text says outside the quotes is still screened in full, so an instruction to the agent next to a
-/// quoted example is caught as before. An attacker can dress an instruction up as a quotation in a discussion of
-/// attacks; that text is still datamarked as untrusted (<see cref="Spotlighter"/>) before any model reads it, which is
-/// why the rule applies only to the channels configured (tool output by default), never to requests.
+/// quoted example is caught as before. Someone can dress an instruction up as a quotation in a discussion of attacks;
+/// tool output is still datamarked as untrusted (<see cref="Spotlighter"/>) before any model reads it, and approvals,
+/// scopes and budgets never depend on this screen. The rule applies only to the channels configured (requests and tool
+/// output by default), never to tool arguments, which are the agent's own writing.
 /// </summary>
 public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex discussion, Regex obey, IReadOnlySet<ScanChannel> channels)
 {
-    private static readonly SearchValues<char> s_quoteCharacters = SearchValues.Create("\"“”„«»");
+    private static readonly SearchValues<char> s_quoteCharacters = SearchValues.Create("\"'“”„«»");
 
     /// <summary>How far before an opening quote, and after a closing one, a frame is looked for.</summary>
     public const int FrameReach = 40;

@@ -21,21 +21,22 @@ public sealed class Blind2SetTests(ITestOutputHelper output)
     // Measured blind once, 2026-11-30, with the patterns and trained scorer of commit "TextScreen: normalises through
     // TextNormalisation": patterns and scorer 64/80 direct, 36/40 buried, 7/80 false positives; patterns alone 51/80,
     // 33/40, 4/80. Then its false positives (and blind set 1's) were read and the five patterns they hit were
-    // narrowed by technique (round 5, patterns only; see SOURCES.md): 4/80 with the scorer, 1/80 without. From then on
-    // blind set 3 is the estimate; this test holds the figures here so that a change that makes either worse fails.
-    private const double DirectFloor = 0.80;
+    // narrowed by technique (round 5, patterns only; see SOURCES.md): 4/80 with the scorer, 1/80 without. After round
+    // 6 (the scorer trained on it): 70/80, 35/40, 1/80. Blind set 4 is the estimate now; this test holds the figures
+    // here so that a change that makes either worse fails.
+    private const double DirectFloor = 70 / 80.0;
     private const double BuriedTarget = 0.70;
-    private const double FalsePositiveCeiling = 4 / 80.0;
+    private const double FalsePositiveCeiling = 1 / 80.0;
 
     [Fact]
-    public void Scan_Blind2_BuriedTargetHolds_DirectAndFalsePositivesNoWorseThanAfterRound5()
+    public void Scan_Blind2_BuriedTargetHolds_DirectAndFalsePositivesNoWorseThanAfterRound6()
     {
         var (rates, patternsOnly) = BlindSet.Measure(Load(), output);
 
         Assert.True(rates.BuriedRate >= BuriedTarget, $"buried detection {rates.BuriedRate:P1} is below {BuriedTarget:P0}");
-        Assert.True(rates.DirectRate >= DirectFloor, $"direct detection {rates.DirectRate:P1} fell below its blind-2 measurement ({DirectFloor:P0})");
+        Assert.True(rates.DirectRate >= DirectFloor - 1e-9, $"direct detection {rates.DirectRate:P1} fell below its blind-2 measurement ({DirectFloor:P0})");
         Assert.True(rates.FalsePositiveRate <= FalsePositiveCeiling + 1e-9,
-            $"false positives {rates.FalsePositiveRate:P1} rose above their level after round 5 ({FalsePositiveCeiling:P1})");
+            $"false positives {rates.FalsePositiveRate:P1} rose above their level after round 6 ({FalsePositiveCeiling:P1})");
         // The scorer must add detections, not only flags on benign text.
         Assert.True(rates.DirectDetected > patternsOnly.DirectDetected);
     }

@@ -4,12 +4,13 @@ using Xunit.Abstractions;
 namespace AgentOps.Guardrails.Tests.Injection;
 
 /// <summary>
-/// The honest estimate of the trained scorer: leave-one-split-out cross-validation over the corpus's rounds. For each
-/// split, a model is trained with the shipped options on every other split and scores the held-out one; the figures,
-/// per split, are for the patterns and the scorer together (as the screen judges, a flag at the scorer's threshold) and
-/// for the scorer alone. The patterns were tuned on every split, so together they detect everything here; the scorer
-/// alone on a split it never saw is what says how it generalises. The shipped threshold must keep patterns and scorer
-/// together at or under 2% false positives on every held-out split.
+/// The honest estimate of the trained scorer: leave-one-split-out cross-validation over everything it is trained from
+/// (the corpus's rounds, the training supplement, the tuned-on blind sets). For each split, a model is trained with the
+/// shipped options on every other split and scores the held-out one, reading what the screen would give it (normalised,
+/// quoted mentions blanked on their channels); the figures, per split, are for the patterns and the scorer together (as
+/// the screen judges, a flag at the scorer's threshold) and for the scorer alone. The shipped threshold must keep the
+/// false positives the scorer ADDS to the patterns' at or under 2% on every held-out split: the patterns' own false
+/// positives on the hardest splits (the training supplement quotes attacks in a third of its benign text) are theirs.
 /// </summary>
 [Collection(CorpusCollection.Name)]
 public sealed class InjectionClassifierCrossValidationTests(ITestOutputHelper output)
@@ -17,12 +18,12 @@ public sealed class InjectionClassifierCrossValidationTests(ITestOutputHelper ou
     private const double FalsePositiveBound = 0.02;
 
     [Fact]
-    public void CrossValidation_LeaveOneSplitOut_PatternsAndScorerStayWithinTwoPercentFalsePositivesOnEverySplit()
+    public void CrossValidation_LeaveOneSplitOut_TheScorerAddsAtMostTwoPercentFalsePositivesOnEverySplit()
     {
         var policy = TestPolicy.Policy;
         var classifier = policy.Classifier ?? throw new InvalidOperationException("injection.yaml has no classifier");
         var patternsOnly = new TextScreen(policy with { Classifier = null }, buildAutomatonAfterScans: int.MaxValue);
-        var items = InjectionCorpus.Load();
+        var items = InjectionCorpus.LoadTraining();
         var training = items.Select(i => new InjectionTrainingItem(i.Id, i.IsAttack, i.Text, i.Split)).ToArray();
         var splits = items.Select(i => i.Split).Distinct().ToArray();
         var probability = new double[items.Count];
@@ -33,7 +34,8 @@ public sealed class InjectionClassifierCrossValidationTests(ITestOutputHelper ou
             {
                 if (items[i].Split == split)
                 {
-                    probability[i] = model.Score(TextScreen.Normalise(items[i].Text)).Probability;
+                    var read = TextScreen.Normalise(items[i].Text);
+                    probability[i] = model.Score(policy.Mentions?.Blank(read, items[i].ScanChannel) ?? read).Probability;
                 }
             }
         }
@@ -47,11 +49,11 @@ public sealed class InjectionClassifierCrossValidationTests(ITestOutputHelper ou
         double WorstSplitFalsePositives(double threshold) => splits.Max(split =>
         {
             var benign = Enumerable.Range(0, items.Count).Where(i => items[i].Split == split && !items[i].IsAttack).ToArray();
-            return (double)benign.Count(i => Together(i, threshold)) / benign.Length;
+            return (double)benign.Count(i => Together(i, threshold) && !patterns[i]) / benign.Length;
         });
         var lowest = Enumerable.Range(1, 999).Select(k => k / 1000.0).First(t => WorstSplitFalsePositives(t) <= FalsePositiveBound);
 
-        output.WriteLine($"Leave-one-split-out cross-validation, scorer threshold {classifier.Threshold} (the lowest keeping every split at or under {FalsePositiveBound:P0} is {lowest:0.000}):");
+        output.WriteLine($"Leave-one-split-out cross-validation, scorer threshold {classifier.Threshold} (the lowest keeping the scorer's added false positives at or under {FalsePositiveBound:P0} on every split is {lowest:0.000}):");
         output.WriteLine("| Held-out split | Direct: together / scorer alone | Buried: together / scorer alone | False positives: together / scorer alone |");
         output.WriteLine("|---|---|---|---|");
         foreach (var split in splits.Append("all"))
@@ -68,7 +70,7 @@ public sealed class InjectionClassifierCrossValidationTests(ITestOutputHelper ou
         }
 
         Assert.True(classifier.Threshold >= lowest,
-            $"the threshold {classifier.Threshold} lets more than {FalsePositiveBound:P0} false positives through on a held-out split; the lowest that does not is {lowest:0.000}");
+            $"the threshold {classifier.Threshold} adds more than {FalsePositiveBound:P0} false positives to the patterns' on a held-out split; the lowest that does not is {lowest:0.000}");
         Assert.True(WorstSplitFalsePositives(classifier.Threshold) <= FalsePositiveBound);
         // The scorer must add something on text it never saw, or it is dead weight on every scan.
         Assert.True(Enumerable.Range(0, items.Count).Count(i => items[i].IsAttack && Alone(i, classifier.Threshold)) >= items.Count(i => i.IsAttack) / 5,

@@ -24,9 +24,13 @@ public sealed class InjectionModelFileTests : IDisposable
         var command = Header(header, "trained-by");
         var trainedOn = DateOnly.ParseExact(Header(header, "trained-on"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-        var (model, text) = InjectionTrainer.TrainFile(InjectionCorpus.FilePath, command, trainedOn, InjectionTrainerOptions.Default);
+        var files = InjectionCorpus.TrainingFiles.Select(f => Path.Combine(Path.GetDirectoryName(InjectionCorpus.FilePath)!, f)).ToArray();
 
-        Assert.Equal("agentops guard train --corpus tests/fixtures/injection/corpus.jsonl --out guardrails/injection-model.tsv", command);
+        var (model, text) = InjectionTrainer.TrainFile(files, command, trainedOn, InjectionTrainerOptions.Default);
+
+        Assert.Equal(
+            "agentops guard train " + string.Join(' ', InjectionCorpus.TrainingFiles.Select(f => $"--corpus tests/fixtures/injection/{f}")) + " --out guardrails/injection-model.tsv",
+            command);
         Assert.True(model.Weights.Count > 1_000, $"{model.Weights.Count} features");
         // Assert.Equal on two 300 KB strings prints both: compare, then say where they part.
         var differs = Enumerable.Range(0, Math.Min(text.Length, committed.Length)).FirstOrDefault(i => text[i] != committed[i], -1);

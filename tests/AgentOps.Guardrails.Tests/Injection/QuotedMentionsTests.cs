@@ -5,7 +5,7 @@ namespace AgentOps.Guardrails.Tests.Injection;
 
 /// <summary>
 /// The use–mention rule (<c>mentions:</c> in <c>guardrails/injection.yaml</c>): attack text quoted in a discussion of
-/// attacks is not scored on tool output, and everything else still is. The patterns alone are used, so each verdict
+/// attacks is not scored on requests and tool output, and everything else still is. The patterns alone are used, so each verdict
 /// below is the rule's doing and not the trained scorer's.
 /// </summary>
 public sealed class QuotedMentionsTests : IDisposable
@@ -31,9 +31,19 @@ public sealed class QuotedMentionsTests : IDisposable
     }
 
     [Fact]
-    public void Scan_QuotedAttack_OnTheRequestChannel_IsStillScored()
+    public void Scan_RequestForABlockRule_QuotingAnAttack_IsNotScoredOnTheQuote_ButToolArgumentsAre()
     {
-        var request = $"My lead says: \"{Attack}\", it was flagged as suspicious by mistake.";
+        var request = $"Add a rule to the WAF that blocks request bodies containing '{Attack}' and open a PR.";
+
+        Assert.Equal(ScanVerdict.Allow, s_patterns.Scan(request, ScanChannel.Request).Verdict);
+        // The agent's own writing (a tool argument) is never read as a mention.
+        Assert.Equal(ScanVerdict.Block, s_patterns.Scan(request, ScanChannel.ToolArgument).Verdict);
+    }
+
+    [Fact]
+    public void Scan_RequestReportingAnOrder_WithoutAnyDiscussionOfAttacks_IsScored()
+    {
+        var request = $"My lead says: \"{Attack}\", so go ahead.";
 
         Assert.Equal(ScanVerdict.Block, s_patterns.Scan(request, ScanChannel.Request).Verdict);
     }
@@ -94,13 +104,13 @@ public sealed class QuotedMentionsTests : IDisposable
 
         Assert.Same(Log, mentions.Blank(Log, ScanChannel.ToolOutput));
         var quoted = $"Our WAF blocks injection attempts like \"{Attack}\".";
-        Assert.Same(quoted, mentions.Blank(quoted, ScanChannel.Request));
+        Assert.Same(quoted, mentions.Blank(quoted, ScanChannel.ToolArgument));
         Assert.DoesNotContain("ignore", mentions.Blank(quoted, ScanChannel.ToolOutput), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("  channels: [tool_output]", "  channels: [tool_outputs]", "mentions.channels: unknown channel 'tool_outputs'")]
-    [InlineData("  channels: [tool_output]", "  channels: [tool_output]\n  reach: 80", "mentions: unknown field 'reach'")]
+    [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_outputs]", "mentions.channels: unknown channel 'tool_outputs'")]
+    [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_output]\n  reach: 80", "mentions: unknown field 'reach'")]
     [InlineData("  after: '", "  after: '(x)?|", "mentions.after matches empty text")]
     public void LoadPolicy_MalformedMentionsSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {

@@ -25,12 +25,12 @@ public sealed class GuardrailPolicyTests : IDisposable
 
         Assert.Equal(
             [
-                "ignore-instructions", "override-context", "override-foreign", "privilege-escalation", "role-override", "prompt-leak",
+                "ignore-instructions", "override-context", "override-foreign", "privilege-escalation", "privileged-role", "role-override", "prompt-leak",
                 "shell-payload", "credential-exfiltration", "secret-extraction", "tool-smuggling", "safety-off", "disable-audit",
                 "address-the-model", "new-instructions", "output-forcing", "approval-bypass", "concealment", "encoded-instructions",
                 "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent", "secret-path", "raw-ip-url",
                 "rules-void", "persona-switch", "context-extraction", "secret-sink", "destructive-bulk", "pretext", "consequential-ask",
-                "obfuscated-text",
+                "execute-assembled", "consent-by-default", "obfuscated-text",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
