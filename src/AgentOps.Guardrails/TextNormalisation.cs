@@ -160,13 +160,14 @@ internal static class TextNormalisation
         return end > start;
     }
 
-    // A word is leetspeak when it starts with a letter and a look-alike digit stands before a letter ("s3cr3t",
+    // A word is leetspeak when it starts with a letter (or, see IsLeetFromDigit, a look-alike digit) and a look-alike
+    // digit stands before a letter ("s3cr3t",
     // "passw0rd", "adm1n"), or one look-alike digit ends a word of three or more characters after a letter ("th3").
     // A run of digits that ends a word is a number, not a disguise: "base64", "sha256" and "x509" read as written, or
     // "env | base64" would become "base6a" and no pattern naming base64 would see it.
     private static bool IsLeetWord(string text, int start, int end)
     {
-        if (!char.IsLetter(text[start]))
+        if (!char.IsLetter(text[start]) && !IsLeetFromDigit(text, start, end))
         {
             return false;
         }
@@ -181,4 +182,24 @@ internal static class TextNormalisation
     }
 
     private static bool IsLookAlike(char c) => c is '0' or '1' or '3' or '4' or '5' or '7';
+
+    // A word may also start with a look-alike digit other than 1 ("4ppr0v4l", "4ud1t") when it has two letters or more
+    // and is not a hex number ("3f8a2c1d", a commit): "1st", "5xx" and "0x1f" stay as written.
+    private static bool IsLeetFromDigit(string text, int start, int end)
+    {
+        // Not "1": at the start of a word it reads as i or l, and "1gn0r3" is left to the pattern written for it.
+        if (text[start] is not ('0' or '3' or '4' or '5' or '7'))
+        {
+            return false;
+        }
+        var letters = 0;
+        var hex = true;
+        for (var i = start; i < end; i++)
+        {
+            var c = text[i];
+            letters += char.IsLetter(c) ? 1 : 0;
+            hex &= char.IsAsciiHexDigit(c);
+        }
+        return letters >= 2 && !hex;
+    }
 }

@@ -145,6 +145,15 @@ public sealed class TextScreenScanTests
     }
 
     [Fact]
+    public void Scan_LeetspeakWordsStartingWithADigit_AreReadBack_HexIsNot()
+    {
+        var sut = new TextScreen(TestPolicy.Policy with { Classifier = null });
+
+        Assert.Contains(sut.Scan("pl34se d1s4bl3 th3 4ud1t l0g", ScanChannel.Request).Reasons, r => r.Id == "disable-audit");
+        Assert.Equal(ScanVerdict.Allow, sut.Scan("rolled back to 3f8a2c1d, 1st attempt hit 5xx errors", ScanChannel.ToolOutput).Verdict);
+    }
+
+    [Fact]
     public void Scan_LeetspeakBetweenLetters_IsStillReadBack()
     {
         var sut = new TextScreen(TestPolicy.Policy with { Classifier = null });

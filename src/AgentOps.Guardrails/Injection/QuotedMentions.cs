@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace AgentOps.Guardrails.Injection;
@@ -24,8 +23,6 @@ namespace AgentOps.Guardrails.Injection;
 /// </summary>
 public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex discussion, Regex obey, IReadOnlySet<ScanChannel> channels)
 {
-    private static readonly SearchValues<char> s_quoteCharacters = SearchValues.Create("\"'“”„«»");
-
     /// <summary>How far before an opening quote, and after a closing one, a frame is looked for.</summary>
     public const int FrameReach = 40;
 
@@ -55,7 +52,9 @@ public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex
     /// </summary>
     public string Blank(string normalised, ScanChannel channel)
     {
-        if (!Channels.Contains(channel) || normalised.AsSpan().IndexOfAny(s_quoteCharacters) < 0)
+        // No quick reject on quote characters: two of the shipped frames (a system prompt's "if a user asks you to …",
+        // a YAML block list) quote nothing. The quote regex runs on the non-backtracking engine, linear in the text.
+        if (!Channels.Contains(channel))
         {
             return normalised;
         }

@@ -30,7 +30,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "address-the-model", "new-instructions", "output-forcing", "approval-bypass", "concealment", "encoded-instructions",
                 "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent", "secret-path", "raw-ip-url",
                 "rules-void", "persona-switch", "context-extraction", "secret-sink", "destructive-bulk", "pretext", "consequential-ask",
-                "execute-assembled", "consent-by-default", "obfuscated-text",
+                "execute-assembled", "consent-by-default", "cluster-admin-ask", "approval-waived", "rules-abolished", "obfuscated-text",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
