@@ -25,7 +25,6 @@ public sealed class Blind2SetTests(ITestOutputHelper output)
     // 6 (the scorer trained on it): 70/80, 35/40, 1/80. Blind set 4 is the estimate now; this test holds the figures
     // here so that a change that makes either worse fails.
     private const double DirectFloor = 70 / 80.0;
-    private const double BuriedTarget = 0.70;
     private const double FalsePositiveCeiling = 1 / 80.0;
 
     [Fact]
@@ -33,11 +32,6 @@ public sealed class Blind2SetTests(ITestOutputHelper output)
     {
         var (rates, patternsOnly) = BlindSet.Measure(Load(), output);
 
-        Assert.True(rates.BuriedRate >= BuriedTarget, $"buried detection {rates.BuriedRate:P1} is below {BuriedTarget:P0}");
-        Assert.True(rates.DirectRate >= DirectFloor - 1e-9, $"direct detection {rates.DirectRate:P1} fell below its blind-2 measurement ({DirectFloor:P0})");
-        Assert.True(rates.FalsePositiveRate <= FalsePositiveCeiling + 1e-9,
-            $"false positives {rates.FalsePositiveRate:P1} rose above their level after round 6 ({FalsePositiveCeiling:P1})");
-        // The scorer must add detections, not only flags on benign text.
-        Assert.True(rates.DirectDetected > patternsOnly.DirectDetected);
+        BlindSet.AssertHeld(rates, patternsOnly, DirectFloor, FalsePositiveCeiling, "after round 6");
     }
 }

@@ -106,6 +106,19 @@ internal static class BlindSet
         Assert.DoesNotContain(items, i => seen.Contains(i.Text));
     }
 
+    /// <summary>
+    /// What a blind set's test holds once it has been measured: buried detection at or above the 70% target, direct
+    /// detection and false positives no worse than <paramref name="when"/>, and the scorer adding direct detections.
+    /// </summary>
+    public static void AssertHeld(CorpusRates rates, CorpusRates patternsOnly, double directFloor, double falsePositiveCeiling, string when)
+    {
+        Assert.True(rates.BuriedRate >= 0.70, $"buried detection {rates.BuriedRate:P1} is below 70%");
+        Assert.True(rates.DirectRate >= directFloor - 1e-9, $"direct detection {rates.DirectRate:P1} fell below its level {when} ({directFloor:P1})");
+        Assert.True(rates.FalsePositiveRate <= falsePositiveCeiling + 1e-9,
+            $"false positives {rates.FalsePositiveRate:P1} rose above their level {when} ({falsePositiveCeiling:P1})");
+        Assert.True(rates.DirectDetected > patternsOnly.DirectDetected, "the trained scorer adds no direct detection on unseen text");
+    }
+
     /// <summary>The rates with the shipped policy (patterns and trained scorer) and with the patterns alone, both written to the test output.</summary>
     public static (CorpusRates Rates, CorpusRates PatternsOnly) Measure(IReadOnlyList<CorpusItem> items, Xunit.Abstractions.ITestOutputHelper output)
     {
