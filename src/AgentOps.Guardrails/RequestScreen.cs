@@ -18,8 +18,29 @@ public sealed class RequestScreen(TextScreen screen)
     /// <summary>The full injection scan of a request: verdict, score and every pattern that matched.</summary>
     public InjectionScan Scan(string request) => screen.Scan(request ?? string.Empty, ScanChannel.Request);
 
-    /// <summary>The request as it may be stored and shown: secret-looking values replaced by <c>[REDACTED:&lt;rule&gt;]</c>.</summary>
-    public string Redact(string request) => screen.Redact(request);
+    /// <summary>The rule of a request whose secret patterns timed out on every attempt, so it could not be redacted.</summary>
+    public const string UnredactableRule = "secrets.pattern-timeout";
+
+    /// <summary>What a run keeps of a request that could not be redacted.</summary>
+    public const string WithheldText = "[WITHHELD: the request could not be screened for secrets in time]";
+
+    /// <summary>
+    /// The request as it may be stored and shown (secret-looking values replaced by <c>[REDACTED:&lt;rule&gt;]</c>), or, when a secret pattern timed out on every attempt,
+    /// <see cref="WithheldText"/> and the refusal to record: fail closed, since text that could not be redacted may
+    /// hold a secret.
+    /// </summary>
+    public (string Stored, LayerDecision? Refusal) TryRedact(string request)
+    {
+        try
+        {
+            return (screen.Redact(request), null);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return (WithheldText, new LayerDecision(LayerName, Verdict.Deny, UnredactableRule,
+                "the request could not be screened for secrets in time; it is refused and not stored"));
+        }
+    }
 
     public LayerDecision Screen(string request)
     {

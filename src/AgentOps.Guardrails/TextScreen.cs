@@ -41,15 +41,30 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
     public PatternRule? FindSecret(string text) => FirstMatch(policy.SecretPatterns, text);
 
     /// <summary>Replaces every secret-looking value with a marker naming the rule, for logs and replies.</summary>
+    /// <exception cref="RegexMatchTimeoutException">
+    /// A secret pattern timed out on every attempt: the text could not be redacted, so it must not be stored or shown.
+    /// </exception>
     public string Redact(string text)
     {
         // A match on a rule's allow-list (a documentation key, a placeholder) is left as it is. Text with nothing to
         // redact comes back as the same instance.
         foreach (var rule in policy.SecretPatterns)
         {
-            if (!rule.CannotMatch(text))
+            if (rule.CannotMatch(text))
             {
-                text = rule.Redact(text, $"[REDACTED:{rule.Id}]");
+                continue;
+            }
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    text = rule.Redact(text, $"[REDACTED:{rule.Id}]");
+                    break;
+                }
+                catch (RegexMatchTimeoutException) when (attempt < Attempts)
+                {
+                    // Retried for the same reason as a scan (below); a rule's Redact returns nothing half-done.
+                }
             }
         }
         return text;

@@ -169,5 +169,36 @@ public sealed class TextScreenTests
         Assert.Equal("pattern-timeout", rule?.Id);
     }
 
+    [Fact]
+    public void Redact_SecretPatternTimesOutOnEveryAttempt_ThrowsRatherThanReturningTextUnredacted()
+    {
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        var sut = new TextScreen(TestPolicy.Policy with { SecretPatterns = [slow] });
+
+        Assert.Throws<RegexMatchTimeoutException>(() => sut.Redact(new string('a', 40) + "!"));
+    }
+
+    [Fact]
+    public void TryRedact_SecretPatternTimesOutOnEveryAttempt_WithholdsTheTextAndRefuses()
+    {
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        var sut = new RequestScreen(new TextScreen(TestPolicy.Policy with { SecretPatterns = [slow] }));
+
+        var (stored, refusal) = sut.TryRedact(new string('a', 40) + "!");
+
+        Assert.Equal(RequestScreen.WithheldText, stored);
+        Assert.Equal((Core.Verdict.Deny, RequestScreen.UnredactableRule), (refusal?.Verdict, refusal?.Rule));
+    }
+
+    [Fact]
+    public void TryRedact_RequestWithSecret_ReturnsItRedactedWithNoRefusal()
+    {
+        var sut = new RequestScreen(CreateSut());
+
+        var (stored, refusal) = sut.TryRedact("my key is AKIA4QX7RM2KT9BW3NPZ");
+
+        Assert.Equal(("my key is [REDACTED:aws-access-key]", null), (stored, refusal));
+    }
+
     private static TextScreen CreateSut() => new(TestPolicy.Policy);
 }

@@ -25,8 +25,15 @@ public sealed class ChatWorkflow(
         ArgumentNullException.ThrowIfNull(request);
         var now = timeProvider.GetUtcNow();
         // What is stored and shown is the request with secret-looking values redacted; the planner reads the original.
-        var run = new RunRecord(NewRunId(), request.Requester, request.Channel, screen.Redact(request.Text ?? string.Empty), RunStatus.Planned,
+        // A request that cannot be redacted (a secret pattern timed out on every attempt) is not stored as written: it
+        // is refused, and the run keeps a placeholder, so the refusal is on record without what may be a secret.
+        var (storedText, unredactable) = screen.TryRedact(request.Text ?? string.Empty);
+        var run = new RunRecord(NewRunId(), request.Requester, request.Channel, storedText, RunStatus.Planned,
             null, null, null, 0, "{}", null, null, null, now, now);
+        if (unredactable is not null)
+        {
+            return await RefuseAsync(run, request, unredactable.Rule, unredactable.Reason, [unredactable], null, cancellationToken).ConfigureAwait(false);
+        }
 
         var screening = screen.Screen(request.Text ?? string.Empty);
         if (screening.Verdict != Verdict.Allow)

@@ -18,7 +18,7 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
 
     /// <summary>
     /// The outcome as it may be stored, audited and shown: redacted, wrapped, and flagged untrusted. Output that cannot
-    /// be screened (a pattern timed out twice) is withheld and the call reported as failed: fail closed.
+    /// be screened (a secret pattern timed out on every attempt) is withheld and the call reported as failed: fail closed.
     /// </summary>
     public ToolCallOutcome Screen(string origin, ToolCallOutcome outcome)
     {
@@ -48,28 +48,8 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
     /// Redacts text that may be JSON, YAML (Kubernetes objects as <c>--list-output yaml</c> prints them) or prose.
     /// Structure is used where it parses, so that a secret-named key redacts its value; patterns run over everything.
     /// </summary>
-    /// <exception cref="RegexMatchTimeoutException">A pattern timed out twice on this text.</exception>
-    public string RedactText(string text) => Twice(() => RedactTextOnce(text));
-
-    /// <summary>Redacts a JSON tree in place and returns it.</summary>
-    /// <exception cref="RegexMatchTimeoutException">A pattern timed out twice on a string in the tree.</exception>
-    public JsonNode? RedactTree(JsonNode? node) => Twice(() => RedactTreeOnce(node));
-
-    // The guardrail patterns carry a 200 ms timeout against hostile input; on a busy machine the first match of a fresh
-    // pattern (building its automaton) can hit it on harmless text. A second attempt runs warm; a second timeout is real.
-    private static T Twice<T>(Func<T> redact)
-    {
-        try
-        {
-            return redact();
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return redact();
-        }
-    }
-
-    private string RedactTextOnce(string text)
+    /// <exception cref="RegexMatchTimeoutException">A pattern timed out on every attempt (see <see cref="TextScreen.Redact"/>).</exception>
+    public string RedactText(string text)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -80,7 +60,7 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
         {
             try
             {
-                return RedactTreeOnce(JsonNode.Parse(text))?.ToJsonString() ?? text;
+                return RedactTree(JsonNode.Parse(text))?.ToJsonString() ?? text;
             }
             catch (JsonException)
             {
@@ -90,7 +70,9 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
         return screen.Redact(YamlSecrets.RedactSecretValues(text, IsSecretKey, SecretKeyMarker));
     }
 
-    private JsonNode? RedactTreeOnce(JsonNode? node)
+    /// <summary>Redacts a JSON tree in place and returns it.</summary>
+    /// <exception cref="RegexMatchTimeoutException">A pattern timed out on every attempt on a string in the tree.</exception>
+    public JsonNode? RedactTree(JsonNode? node)
     {
         switch (node)
         {
@@ -102,7 +84,7 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
                     {
                         obj[key] = SecretKeyMarker;
                     }
-                    else if (RedactTreeOnce(child) is var redacted && !ReferenceEquals(redacted, child))
+                    else if (RedactTree(child) is var redacted && !ReferenceEquals(redacted, child))
                     {
                         obj[key] = redacted;
                     }
@@ -112,14 +94,14 @@ public sealed class UntrustedOutputScreen(TextScreen screen)
                 for (var i = 0; i < array.Count; i++)
                 {
                     var child = array[i];
-                    if (RedactTreeOnce(child) is var redacted && !ReferenceEquals(redacted, child))
+                    if (RedactTree(child) is var redacted && !ReferenceEquals(redacted, child))
                     {
                         array[i] = redacted;
                     }
                 }
                 return array;
             case JsonValue value when value.TryGetValue<string>(out var text):
-                var clean = RedactTextOnce(text);
+                var clean = RedactText(text);
                 return clean == text ? value : JsonValue.Create(clean);
             default:
                 return node;

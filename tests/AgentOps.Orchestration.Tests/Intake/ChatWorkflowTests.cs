@@ -156,8 +156,28 @@ public sealed class ChatWorkflowTests : IAsyncLifetime
         Assert.NotEqual(first.RunId, second.RunId);
     }
 
-    private ChatWorkflow CreateSut() =>
-        new(new RequestScreen(new TextScreen(_harness.Policy)), _planner, _harness.Runs, _harness.Audit, _harness.Executor, _harness.Time);
+    [Fact]
+    public async Task HandleAsync_RequestThatCannotBeRedacted_RefusedOnRecordWithoutItsText()
+    {
+        // A secret pattern that backtracks past its timeout on every attempt: the request cannot be redacted, so it
+        // must be neither stored as written nor passed to the planner.
+        var slow = new Guardrails.Policy.PatternRule("catastrophic",
+            new System.Text.RegularExpressions.Regex("(a+)+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        var sut = CreateSut(_harness.Policy with { SecretPatterns = [slow] });
+        var text = "database " + new string('a', 40) + "!";
+
+        var outcome = await sut.HandleAsync(new ChatRequest(text, ExecutorHarness.Requester));
+
+        Assert.Equal((ChatStatus.Refused, RequestScreen.UnredactableRule), (outcome.Status, outcome.Rule));
+        Assert.Empty(_planner.Goals);
+        var run = await _harness.Runs.GetAsync(outcome.RunId!);
+        Assert.Equal((RunStatus.Refused, RequestScreen.WithheldText), (run?.Status, run?.GoalText));
+        var record = Assert.Single(await _harness.Audit.ReadAsync());
+        Assert.Equal(("refused", RequestScreen.UnredactableRule), (record.Outcome, record.Decisions[0].Rule));
+    }
+
+    private ChatWorkflow CreateSut(Guardrails.Policy.GuardrailPolicy? policy = null) =>
+        new(new RequestScreen(new TextScreen(policy ?? _harness.Policy)), _planner, _harness.Runs, _harness.Audit, _harness.Executor, _harness.Time);
 
     /// <summary>A fake at the <see cref="IPlanner"/> seam: answers every goal with <see cref="Outcome"/>.</summary>
     private sealed class ScriptedPlanner : IPlanner

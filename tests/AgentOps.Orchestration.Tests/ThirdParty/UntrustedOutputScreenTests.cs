@@ -33,6 +33,22 @@ public sealed class UntrustedOutputScreenTests
     private static readonly UntrustedOutputScreen s_sut = new(new TextScreen(GuardrailPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails"))));
 
     [Fact]
+    public void Screen_SecretPatternTimesOutOnEveryAttempt_WithholdsTheOutputAndReportsAFailure()
+    {
+        var slow = new PatternRule("catastrophic",
+            new System.Text.RegularExpressions.Regex("(a+)+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        var policy = GuardrailPolicy.Load(Path.Combine(AppContext.BaseDirectory, "guardrails")) with { SecretPatterns = [slow] };
+        var sut = new UntrustedOutputScreen(new TextScreen(policy));
+        var output = "log line " + new string('a', 40) + "!";
+
+        var screened = sut.Screen("pods_list", new ToolCallOutcome(false, null, output));
+
+        Assert.True(screened.IsError);
+        Assert.DoesNotContain(output, screened.Text, StringComparison.Ordinal);
+        Assert.Contains("withheld", screened.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RedactText_PodListYaml_RedactsSecretEnvValueAndTokenAndKeepsTheRestAsWritten()
     {
         var redacted = s_sut.RedactText(PodListYaml);
