@@ -93,10 +93,11 @@ public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex
         return Discussion.IsMatch(outside) && !Obey.IsMatch(outside) ? outside : normalised;
     }
 
-    // "things like "a", "b" or "c"": a quotation that only continues a list of mentions is one too.
+    // "things like "a", "b" or "c"": a quotation that only continues a list of mentions is one too, and so is the next
+    // item of a YAML or Markdown bullet list ("- "a"").
     private static bool IsListSeparator(ReadOnlySpan<char> between)
     {
         var trimmed = between.Trim();
-        return trimmed.IsEmpty || trimmed is "," or ";" or "/" or "or" or "and" or ", or" or ", and";
+        return trimmed.IsEmpty || trimmed is "," or ";" or "/" or "or" or "and" or ", or" or ", and" or "-" or "*" or "•";
     }
 }
