@@ -34,6 +34,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "secret-handover", "approval-forged", "self-grant", "controls-suspended", "delete-everywhere", "counterfactual-rules",
                 "persona-lock", "history-rewrite", "prompt-leak-foreign", "control-bypass", "agent-audience", "controls-off",
                 "prompt-leak-indirect", "assembled-order", "forged-context", "broad-grant", "review-skipped", "destroy-recovery",
+                "override-more-languages", "approval-waived-more-languages",
                 "obfuscated-text",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
