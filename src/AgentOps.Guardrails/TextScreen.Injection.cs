@@ -29,7 +29,7 @@ public sealed partial class TextScreen
         }
         // The automaton proves only that no pattern matches: the trained scorer still runs where it weighs anything.
         var classified = Classify(normalised, channel);
-        if (_automaton.ProvesClean(normalised))
+        if ((channel == ScanChannel.ToolArgument ? _argumentAutomaton : _automaton).ProvesClean(normalised))
         {
             return classified is { } alone
                 ? new InjectionScan(channel, thresholds.Judge(Math.Round(alone.Weight, 3)), Math.Round(alone.Weight, 3), [alone])

@@ -16,8 +16,16 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
 
     private readonly Injection.InjectionAutomaton _automaton = new(policy.InjectionPatterns, buildAutomatonAfterScans);
 
-    /// <summary>The joined injection automaton this screen uses once the process has screened enough text.</summary>
+    // Tool arguments are screened on every tool call, and only by the patterns that weigh anything there (most weak
+    // signals weigh 0 on arguments): those get an automaton of their own, smaller and faster than the full one.
+    private readonly Injection.InjectionAutomaton _argumentAutomaton = new(
+        [.. policy.InjectionPatterns.Where(p => p.WeightOn(Injection.ScanChannel.ToolArgument) > 0)], buildAutomatonAfterScans);
+
+    /// <summary>The joined injection automaton this screen uses for requests and tool output once the process has screened enough text.</summary>
     public Injection.InjectionAutomaton Automaton => _automaton;
+
+    /// <summary>The joined automaton of the patterns that weigh anything on tool arguments, used for those.</summary>
+    public Injection.InjectionAutomaton ArgumentAutomaton => _argumentAutomaton;
 
     /// <summary>
     /// The heaviest injection pattern when <paramref name="text"/>, as a tool argument, scores enough to be refused

@@ -33,10 +33,11 @@ internal static class GuardrailLatencyBenchmark
                 fixture.SchemaOnly();
             }
 
-            // The warm-up is long enough for the joined injection automaton to be built in the background, as in any
+            // The warm-up is long enough for the joined injection automaton (of the patterns that weigh on tool
+            // arguments, which is all this pipeline screens) to be built in the background, as in any
             // long-lived process; wait for it so that the timed calls do not race its build. Reported either way.
             var automatonStart = Stopwatch.GetTimestamp();
-            var automaton = await fixture.Pipeline.Screen.Automaton.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+            var automaton = await fixture.Pipeline.Screen.ArgumentAutomaton.Ready.WaitAsync(TimeSpan.FromSeconds(60));
             var automatonWait = BenchmarkReport.Seconds(automatonStart, Stopwatch.GetTimestamp());
 
             var pipeline = new LatencySample(calls);
