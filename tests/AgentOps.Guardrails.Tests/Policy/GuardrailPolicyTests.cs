@@ -31,10 +31,10 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "role-marker", "authority-claim", "exfiltration-target", "directive-to-agent", "secret-path", "raw-ip-url",
                 "rules-void", "persona-switch", "context-extraction", "secret-sink", "destructive-bulk", "pretext", "consequential-ask",
                 "execute-assembled", "consent-by-default", "cluster-admin-ask", "approval-waived", "rules-abolished",
-                "secret-handover", "approval-forged", "self-grant", "controls-suspended", "delete-everywhere", "counterfactual-rules",
+                "secret-handover", "secret-handover-more", "approval-forged", "self-grant", "controls-suspended", "delete-everywhere", "counterfactual-rules",
                 "persona-lock", "history-rewrite", "prompt-leak-foreign", "control-bypass", "agent-audience", "controls-off",
                 "prompt-leak-indirect", "assembled-order", "forged-context", "broad-grant", "review-skipped", "destroy-recovery",
-                "override-more-languages", "approval-waived-more-languages",
+                "override-more-languages", "approval-waived-more-languages", "verdict-forcing", "agent-approves", "chat-shorthand", "risky-infra",
                 "obfuscated-text",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
