@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Injection;
+using AgentOps.Guardrails.Policy;
 
 namespace AgentOps.Guardrails;
 
@@ -36,10 +37,10 @@ public sealed partial class TextScreen
                 : Clean(channel);
         }
         var reasons = new List<InjectionReason>();
-        foreach (var rule in policy.InjectionPatterns)
+        var weighted = (uint)channel < (uint)_weighted.Length ? _weighted[(int)channel] : Weighted(channel);
+        foreach (var (rule, weight) in weighted)
         {
-            var weight = rule.WeightOn(channel);
-            if (weight <= 0 || rule.CannotMatch(normalised))
+            if (rule.CannotMatch(normalised))
             {
                 continue;
             }
@@ -68,6 +69,10 @@ public sealed partial class TextScreen
         var score = Math.Round(ordered.Sum(r => r.Weight), 3);
         return new InjectionScan(channel, thresholds.Judge(score), score, ordered);
     }
+
+    // Not inline in Scan: a lambda capturing the channel there would allocate its closure on every scan.
+    private (PatternRule Rule, double Weight)[] Weighted(ScanChannel channel) =>
+        [.. policy.InjectionPatterns.Select(p => (p, p.WeightOn(channel))).Where(w => w.Item2 > 0)];
 
     // Most texts are clean, and a clean scan of a channel is always the same immutable result: one per channel.
     private InjectionScan Clean(ScanChannel channel)

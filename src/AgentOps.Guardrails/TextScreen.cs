@@ -21,6 +21,11 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
     private readonly Injection.InjectionAutomaton _argumentAutomaton = new(
         [.. policy.InjectionPatterns.Where(p => p.WeightOn(Injection.ScanChannel.ToolArgument) > 0)], buildAutomatonAfterScans);
 
+    // Per channel, the patterns that weigh anything there with their weight, in the file's order: round 8 added 24
+    // patterns that weigh 0 on tool arguments, and the per-call scan should not even look them up.
+    private readonly (PatternRule Rule, double Weight)[][] _weighted = [.. Enum.GetValues<Injection.ScanChannel>()
+        .Select(channel => policy.InjectionPatterns.Select(p => (p, p.WeightOn(channel))).Where(w => w.Item2 > 0).ToArray())];
+
     /// <summary>The joined injection automaton this screen uses for requests and tool output once the process has screened enough text.</summary>
     public Injection.InjectionAutomaton Automaton => _automaton;
 
