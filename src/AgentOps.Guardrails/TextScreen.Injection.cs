@@ -37,7 +37,7 @@ public sealed partial class TextScreen
                 : Clean(channel);
         }
         var reasons = new List<InjectionReason>();
-        var weighted = (uint)channel < (uint)_weighted.Length ? _weighted[(int)channel] : Weighted(channel);
+        var weighted = (uint)channel < (uint)_weighted.Length ? _weighted[(int)channel] : WeightedOn(policy, channel);
         foreach (var (rule, weight) in weighted)
         {
             if (rule.CannotMatch(normalised))
@@ -47,7 +47,7 @@ public sealed partial class TextScreen
             Match match;
             try
             {
-                match = MatchWithRetry(rule.Pattern, normalised);
+                match = Retried((rule.Pattern, normalised), static s => s.Pattern.Match(s.normalised));
             }
             catch (RegexMatchTimeoutException)
             {
@@ -70,8 +70,9 @@ public sealed partial class TextScreen
         return new InjectionScan(channel, thresholds.Judge(score), score, ordered);
     }
 
-    // Not inline in Scan: a lambda capturing the channel there would allocate its closure on every scan.
-    private (PatternRule Rule, double Weight)[] Weighted(ScanChannel channel) =>
+    // The patterns that weigh anything on a channel, with that weight, in the file's order. Not inline in Scan: a
+    // lambda capturing the channel there would allocate its closure on every scan.
+    private static (PatternRule Rule, double Weight)[] WeightedOn(GuardrailPolicy policy, ScanChannel channel) =>
         [.. policy.InjectionPatterns.Select(p => (p, p.WeightOn(channel))).Where(w => w.Item2 > 0)];
 
     // Most texts are clean, and a clean scan of a channel is always the same immutable result: one per channel.
@@ -100,21 +101,6 @@ public sealed partial class TextScreen
                 weight,
                 Excerpt(normalised[score.Start..score.End]))
             : null;
-    }
-
-    private static Match MatchWithRetry(Regex pattern, string text)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return pattern.Match(text);
-            }
-            catch (RegexMatchTimeoutException) when (attempt < Attempts)
-            {
-                // The first match of a fresh pattern builds its matcher; try again warm.
-            }
-        }
     }
 
     private static string Excerpt(string value)

@@ -16,15 +16,14 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
 
     private readonly Injection.InjectionAutomaton _automaton = new(policy.InjectionPatterns, buildAutomatonAfterScans);
 
+    // Per channel, the patterns that weigh anything there with their weight, in the file's order: round 8 added 24
+    // patterns that weigh 0 on tool arguments, and the per-call scan should not even look them up.
+    private readonly (PatternRule Rule, double Weight)[][] _weighted = [.. Enum.GetValues<Injection.ScanChannel>().Select(c => WeightedOn(policy, c))];
+
     // Tool arguments are screened on every tool call, and only by the patterns that weigh anything there (most weak
     // signals weigh 0 on arguments): those get an automaton of their own, smaller and faster than the full one.
     private readonly Injection.InjectionAutomaton _argumentAutomaton = new(
-        [.. policy.InjectionPatterns.Where(p => p.WeightOn(Injection.ScanChannel.ToolArgument) > 0)], buildAutomatonAfterScans);
-
-    // Per channel, the patterns that weigh anything there with their weight, in the file's order: round 8 added 24
-    // patterns that weigh 0 on tool arguments, and the per-call scan should not even look them up.
-    private readonly (PatternRule Rule, double Weight)[][] _weighted = [.. Enum.GetValues<Injection.ScanChannel>()
-        .Select(channel => policy.InjectionPatterns.Select(p => (p, p.WeightOn(channel))).Where(w => w.Item2 > 0).ToArray())];
+        [.. WeightedOn(policy, Injection.ScanChannel.ToolArgument).Select(w => w.Rule)], buildAutomatonAfterScans);
 
     /// <summary>The joined injection automaton this screen uses for requests and tool output once the process has screened enough text.</summary>
     public Injection.InjectionAutomaton Automaton => _automaton;
@@ -63,21 +62,10 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
         // redact comes back as the same instance.
         foreach (var rule in policy.SecretPatterns)
         {
-            if (rule.CannotMatch(text))
+            if (!rule.CannotMatch(text))
             {
-                continue;
-            }
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    text = rule.Redact(text, $"[REDACTED:{rule.Id}]");
-                    break;
-                }
-                catch (RegexMatchTimeoutException) when (attempt < Attempts)
-                {
-                    // Retried for the same reason as a scan (below); a rule's Redact returns nothing half-done.
-                }
+                // A rule's Redact returns nothing half-done, so a retry starts from the same text.
+                text = Retried((rule, text), static s => s.rule.Redact(s.text, $"[REDACTED:{s.rule.Id}]"));
             }
         }
         return text;
@@ -87,6 +75,26 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
     // the first match of a pattern in a fresh process, which builds its matcher, could alone exceed the budget and
     // refuse a valid request. A pattern that times out on every attempt is a hostile input: refuse.
     private const int Attempts = 3;
+
+    /// <summary>
+    /// <paramref name="match"/> on <paramref name="state"/>, tried again while it times out, at most <see cref="Attempts"/>
+    /// times; the last timeout propagates. Every regex this screen runs goes through it (state and a static lambda: no
+    /// allocation on the per-call path).
+    /// </summary>
+    private static TResult Retried<TState, TResult>(TState state, Func<TState, TResult> match)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return match(state);
+            }
+            catch (RegexMatchTimeoutException) when (attempt < Attempts)
+            {
+                // Try again: the matcher is built now.
+            }
+        }
+    }
 
     private static PatternRule? FirstMatch(IReadOnlyList<PatternRule> rules, string text)
     {
@@ -98,25 +106,17 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
             {
                 continue;
             }
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
+                // A match on the rule's allow-list is not a secret; the next match is looked at instead.
+                if (Retried((rule, text), static s => s.rule.FindsSecretIn(s.text)))
                 {
-                    // A match on the rule's allow-list is not a secret; the next match is looked at instead.
-                    if (rule.FindsSecretIn(text))
-                    {
-                        return rule;
-                    }
-                    break;
+                    return rule;
                 }
-                catch (RegexMatchTimeoutException) when (attempt < Attempts)
-                {
-                    // Try again: the matcher is built now.
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    return s_timeout;
-                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return s_timeout;
             }
         }
         return null;
