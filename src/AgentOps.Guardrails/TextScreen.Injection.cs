@@ -47,7 +47,7 @@ public sealed partial class TextScreen
             Match match;
             try
             {
-                match = Retried((rule.Pattern, normalised), static s => s.Pattern.Match(s.normalised));
+                match = Retried((rule, normalised), static s => s.rule.Match(s.normalised));
             }
             catch (RegexMatchTimeoutException)
             {

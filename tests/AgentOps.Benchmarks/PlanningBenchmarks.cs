@@ -24,7 +24,10 @@ public class PlanningBenchmarks
     {
         var root = AppContext.BaseDirectory;
         _planner = new RunbookPlanner(SkillCatalog.Load(Path.Combine(root, "prompts", "skills")), PlanningPolicy.Load(Path.Combine(root, "guardrails", "policy.yaml")));
-        _screen = new RequestScreen(new TextScreen(GuardrailPolicy.Load(Path.Combine(root, "guardrails"))));
+        var text = new TextScreen(GuardrailPolicy.Load(Path.Combine(root, "guardrails")));
+        // The steady state of a long-lived process: patterns on the linear engine (the automaton follows in the warm-up).
+        text.PromotePatterns();
+        _screen = new RequestScreen(text);
         _goal = new Goal("run-bench", "developer@example.com", Request, "cli", "run-bench", DateTimeOffset.UnixEpoch);
         _plan = ((PlanningOutcome.Planned)await _planner.PlanAsync(_goal)).Plan;
     }

@@ -88,7 +88,9 @@ public sealed class TextScreenScanTests
     [Fact]
     public void Scan_PatternTimesOut_BlocksWithTimeoutReason()
     {
-        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks", 0.1);
+        // The lookahead keeps it on the backtracking interpreter (the linear engine cannot run it), and its linear prefilter (the
+        // pattern without the lookahead) matches this text, so it times out on every attempt.
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+(?=b)", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks", 0.1);
         var sut = new TextScreen(TestPolicy.Policy with { InjectionPatterns = [slow] });
 
         var scan = sut.Scan(new string('a', 40) + "!", ScanChannel.ToolOutput);

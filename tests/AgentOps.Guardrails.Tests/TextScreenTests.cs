@@ -160,7 +160,9 @@ public sealed class TextScreenTests
     [Fact]
     public void FindInjection_PatternTimesOut_FailsClosedWithTimeoutRule()
     {
-        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        // The lookahead keeps it on the backtracking interpreter (the linear engine cannot run it), and its linear prefilter (the
+        // pattern without the lookahead) matches this text, so it times out on every attempt.
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+(?=b)", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
         var policy = TestPolicy.Policy with { InjectionPatterns = [slow] };
         var sut = new TextScreen(policy);
 
@@ -172,7 +174,9 @@ public sealed class TextScreenTests
     [Fact]
     public void Redact_SecretPatternTimesOutOnEveryAttempt_ThrowsRatherThanReturningTextUnredacted()
     {
-        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        // The lookahead keeps it on the backtracking interpreter (the linear engine cannot run it), and its linear prefilter (the
+        // pattern without the lookahead) matches this text, so it times out on every attempt.
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+(?=b)", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
         var sut = new TextScreen(TestPolicy.Policy with { SecretPatterns = [slow] });
 
         Assert.Throws<RegexMatchTimeoutException>(() => sut.Redact(new string('a', 40) + "!"));
@@ -181,7 +185,9 @@ public sealed class TextScreenTests
     [Fact]
     public void TryRedact_SecretPatternTimesOutOnEveryAttempt_WithholdsTheTextAndRefuses()
     {
-        var slow = new PatternRule("catastrophic", new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
+        // The lookahead keeps it on the backtracking interpreter (the linear engine cannot run it), and its linear prefilter (the
+        // pattern without the lookahead) matches this text, so it times out on every attempt.
+        var slow = new PatternRule("catastrophic", new Regex("^(a+)+(?=b)", RegexOptions.None, TimeSpan.FromMilliseconds(1)), "backtracks");
         var sut = new RequestScreen(new TextScreen(TestPolicy.Policy with { SecretPatterns = [slow] }));
 
         var (stored, refusal) = sut.TryRedact(new string('a', 40) + "!");

@@ -92,6 +92,12 @@ public sealed class InjectionAutomaton
 
     private bool TryBuild()
     {
+        // The same moment suits the patterns' own promotion to the linear engine: a process that has screened this
+        // much is long-lived, and the patterns run one by one on every text the automaton does not prove clean.
+        foreach (var pattern in _patterns)
+        {
+            pattern.Promote();
+        }
         // Joined under one set of options, the automaton is a superset of every pattern only if they all share it.
         const RegexOptions Shared = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
         if (_patterns.Any(p => (p.Pattern.Options & ~RegexOptions.NonBacktracking) != Shared))

@@ -223,7 +223,7 @@ public sealed record GuardrailPolicy(
             }
             try
             {
-                var regex = Compile(pattern);
+                var regex = CompileLinear(pattern);
                 // A frame or a discussion cue that matches empty text would make every quotation a mention.
                 if (regex.IsMatch(string.Empty))
                 {
@@ -337,11 +337,18 @@ public sealed record GuardrailPolicy(
             : null;
 
     // Screening runs over every argument, including whole pull-request descriptions, so its cost must not depend on
-    // how a pattern backtracks: the non-backtracking engine is linear in the input. Patterns it cannot run
-    // (lookarounds) fall back to the backtracking engine, still bounded by the timeout, which fails closed. That
-    // fallback is interpreted, not RegexOptions.Compiled: a compiled pattern is JIT-compiled during its first match,
-    // inside the timeout, and on a loaded machine that alone took over 300 ms and refused valid input.
-    private static Regex Compile(string pattern)
+    // how a pattern backtracks: the non-backtracking engine is linear in the input. But building a pattern on that
+    // engine costs up to 185 ms of CPU, so every pattern starts on the backtracking interpreter (well under a
+    // millisecond to build) and is promoted when it times out there or has been used enough (PatternRule.Promote).
+    // Not RegexOptions.Compiled: a compiled pattern is JIT-compiled during its first match, inside the timeout, and on
+    // a loaded machine that alone took over 300 ms and refused valid input.
+    private static Regex Compile(string pattern) =>
+        new(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, s_regexTimeout);
+
+    // The mentions' regexes run on every scanned text of their channels with no retry or fallback around them, so they
+    // are built on the linear engine straight away (where it can run them; the rest on the interpreter, bounded by
+    // the timeout as before). They are five, and cheap to build next to the injection patterns.
+    private static Regex CompileLinear(string pattern)
     {
         const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
         try

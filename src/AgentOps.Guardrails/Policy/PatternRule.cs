@@ -31,7 +31,7 @@ public sealed record PatternRule(
     private readonly SearchValues<string>? _required =
         RequiredLiterals is { Count: > 0 } literals ? SearchValues.Create(literals.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
 
-    private readonly Regex? _prefilter = LookaroundFreePrefilter(Pattern);
+    private readonly TieredPattern _engine = new(Pattern);
 
     /// <summary>
     /// True when <paramref name="text"/> cannot match: it holds none of <see cref="RequiredLiterals"/>, or it does not
@@ -50,7 +50,7 @@ public sealed record PatternRule(
         }
         try
         {
-            return _prefilter is not null && !_prefilter.IsMatch(text);
+            return _engine.Prefilter is { } prefilter && !prefilter.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -63,9 +63,32 @@ public sealed record PatternRule(
     /// lookarounds on that engine: it matches whatever the pattern matches and more, in time linear in the text.
     /// Three such patterns (an AWS secret key, a password assignment, a request to reveal credentials) cost 45 to 70 µs
     /// each on half a kilobyte of YAML in the backtracking interpreter, and the prefilter about 2 µs; they run only
-    /// on text the prefilter matches. Null for patterns that need none or cannot have one.
+    /// on text the prefilter matches. Built when the pattern is promoted (<see cref="Promote"/>); null before, and for
+    /// patterns that need none or cannot have one.
     /// </summary>
-    public Regex? Prefilter => _prefilter;
+    public Regex? Prefilter => _engine.Prefilter;
+
+    /// <summary>
+    /// The engine matches run on now: <see cref="Pattern"/> on the backtracking interpreter until the pattern is
+    /// promoted, then the same pattern on the non-backtracking engine when that engine can run it (see <see cref="TieredPattern"/>).
+    /// </summary>
+    public Regex Engine => _engine.Current;
+
+    /// <summary>True once the pattern has been promoted (<see cref="Promote"/>, or in the background after enough matches).</summary>
+    public bool IsPromoted => _engine.IsPromoted;
+
+    /// <summary>
+    /// Moves the pattern to the non-backtracking engine now, and builds its prefilter if it must stay on the
+    /// interpreter; a no-op once done. Returns true when matches now run on the linear engine.
+    /// </summary>
+    public bool Promote() => _engine.Promote() is not null;
+
+    /// <summary>
+    /// The first match in <paramref name="text"/>, on the current engine; a timeout on the interpreter promotes the
+    /// pattern and tries once more on the linear engine. Throws <see cref="RegexMatchTimeoutException"/> when that
+    /// fails too (or there is no linear engine). Callers check <see cref="CannotMatch"/> first.
+    /// </summary>
+    public Match Match(string text) => _engine.Run(text, static (regex, t) => regex.Match(t));
 
     /// <summary>True when <paramref name="matched"/>, the text of one match of <see cref="Pattern"/>, is a known false positive.</summary>
     public bool IsAllowed(string matched)
@@ -90,13 +113,15 @@ public sealed record PatternRule(
     /// <see cref="Regex.IsMatch(string)"/>; with one, matches are walked until one is not allowed.
     /// Throws <see cref="RegexMatchTimeoutException"/> like the regex does. Callers check <see cref="CannotMatch"/> first.
     /// </summary>
-    public bool FindsSecretIn(string text)
+    public bool FindsSecretIn(string text) => _engine.Run((Rule: this, Text: text), static (regex, s) => s.Rule.FindsSecretIn(regex, s.Text));
+
+    private bool FindsSecretIn(Regex regex, string text)
     {
         if (Allow is not { Count: > 0 })
         {
-            return Pattern.IsMatch(text);
+            return regex.IsMatch(text);
         }
-        for (var match = Pattern.Match(text); match.Success; match = match.NextMatch())
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
         {
             if (!IsAllowed(match.Value))
             {
@@ -111,16 +136,19 @@ public sealed record PatternRule(
     /// (the same instance) when nothing was replaced, so callers can tell clean text by reference. Callers check
     /// <see cref="CannotMatch"/> first.
     /// </summary>
-    public string Redact(string text, string marker)
+    public string Redact(string text, string marker) =>
+        _engine.Run((Rule: this, Text: text, Marker: marker), static (regex, s) => s.Rule.Redact(regex, s.Text, s.Marker));
+
+    private string Redact(Regex regex, string text, string marker)
     {
         if (Allow is not { Count: > 0 })
         {
             // Regex.Replace returns the input instance when nothing matched.
-            return Pattern.Replace(text, marker);
+            return regex.Replace(text, marker);
         }
         StringBuilder? redacted = null;
         var copied = 0;
-        for (var match = Pattern.Match(text); match.Success; match = match.NextMatch())
+        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
         {
             if (IsAllowed(match.Value))
             {
@@ -131,25 +159,6 @@ public sealed record PatternRule(
             copied = match.Index + match.Length;
         }
         return redacted is null ? text : redacted.Append(text, copied, text.Length - copied).ToString();
-    }
-
-    private static Regex? LookaroundFreePrefilter(Regex pattern)
-    {
-        if ((pattern.Options & RegexOptions.NonBacktracking) != 0 || RegexLookarounds.Remove(pattern.ToString()) is not { } stripped)
-        {
-            return null;
-        }
-        try
-        {
-            var options = (pattern.Options & (RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.Singleline))
-                | RegexOptions.NonBacktracking;
-            return new Regex(stripped, options, pattern.MatchTimeout);
-        }
-        catch (NotSupportedException)
-        {
-            // Something else the engine cannot run (a backreference, an atomic group): no prefilter.
-            return null;
-        }
     }
 
     public double WeightOn(ScanChannel channel) =>

@@ -1,14 +1,18 @@
 using System.Text.RegularExpressions;
+using AgentOps.Guardrails.Policy;
 using AgentOps.Guardrails.Tests.Injection;
 
 namespace AgentOps.Guardrails.Tests.Policy;
 
 /// <summary>
 /// The prefilters that let a backtracking pattern be skipped must never skip text the pattern matches: checked for
-/// every shipped pattern that has one, over every text of both labelled corpora.
+/// every shipped pattern that has one, over every text of both labelled corpora. Prefilters are built when a pattern is
+/// promoted to the linear engine, so these tests promote every shipped pattern first.
 /// </summary>
 public sealed class PatternPrefilterTests
 {
+    private static readonly GuardrailPolicy s_promoted = Promoted();
+
     private static readonly IReadOnlyList<string> s_texts =
     [
         .. InjectionCorpus.Load().Select(i => i.Text),
@@ -18,7 +22,7 @@ public sealed class PatternPrefilterTests
     public static TheoryData<string> PatternsWithAPrefilter()
     {
         var data = new TheoryData<string>();
-        foreach (var rule in TestPolicy.Policy.SecretPatterns.Concat(TestPolicy.Policy.InjectionPatterns).Where(r => r.Prefilter is not null))
+        foreach (var rule in s_promoted.SecretPatterns.Concat(s_promoted.InjectionPatterns).Where(r => r.Prefilter is not null))
         {
             data.Add(rule.Id);
         }
@@ -28,8 +32,8 @@ public sealed class PatternPrefilterTests
     [Fact]
     public void EveryShippedPatternTheFastEngineCannotRun_HasALinearPrefilter()
     {
-        var backtracking = TestPolicy.Policy.SecretPatterns.Concat(TestPolicy.Policy.InjectionPatterns)
-            .Where(r => (r.Pattern.Options & RegexOptions.NonBacktracking) == 0).ToArray();
+        var backtracking = s_promoted.SecretPatterns.Concat(s_promoted.InjectionPatterns)
+            .Where(r => (r.Engine.Options & RegexOptions.NonBacktracking) == 0).ToArray();
 
         Assert.NotEmpty(backtracking);
         Assert.All(backtracking, r => Assert.True(r.Prefilter is { Options: var o } && (o & RegexOptions.NonBacktracking) != 0, r.Id));
@@ -39,7 +43,7 @@ public sealed class PatternPrefilterTests
     [MemberData(nameof(PatternsWithAPrefilter))]
     public void Prefilter_MatchesEveryTextThePatternMatches_AndSkipsSomeItDoesNot(string id)
     {
-        var rule = TestPolicy.Policy.SecretPatterns.Concat(TestPolicy.Policy.InjectionPatterns).First(r => r.Id == id);
+        var rule = s_promoted.SecretPatterns.Concat(s_promoted.InjectionPatterns).First(r => r.Id == id);
 
         var matched = s_texts.Where(t => rule.Pattern.IsMatch(t)).ToArray();
         var skipped = s_texts.Count(rule.CannotMatch);
@@ -53,9 +57,20 @@ public sealed class PatternPrefilterTests
     [Fact]
     public void FindSecret_BacktrackingPatternBehindItsPrefilter_StillFindsAndStillSkips()
     {
-        var screen = new TextScreen(TestPolicy.Policy);
+        var screen = new TextScreen(s_promoted);
+        Assert.NotNull(s_promoted.SecretPatterns.First(r => r.Id == "password-assignment").Prefilter);
 
         Assert.Equal("password-assignment", screen.FindSecret("DB_PASSWORD=Tr0ub4dor-and-3")?.Id);
         Assert.Null(screen.FindSecret("writeConnectionSecretToRef:\n  name: orders-db-conn"));
+    }
+
+    private static GuardrailPolicy Promoted()
+    {
+        var policy = GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory);
+        foreach (var rule in policy.SecretPatterns.Concat(policy.InjectionPatterns))
+        {
+            rule.Promote();
+        }
+        return policy;
     }
 }
