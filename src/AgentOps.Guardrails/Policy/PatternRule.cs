@@ -50,7 +50,7 @@ public sealed record PatternRule(
         }
         try
         {
-            return _engine.Prefilter is { } prefilter && !prefilter.IsMatch(text);
+            return _engine.PrefilterFor(text) is { } prefilter && !prefilter.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -88,7 +88,7 @@ public sealed record PatternRule(
     /// pattern and tries once more on the linear engine. Throws <see cref="RegexMatchTimeoutException"/> when that
     /// fails too (or there is no linear engine). Callers check <see cref="CannotMatch"/> first.
     /// </summary>
-    public Match Match(string text) => _engine.Run(text, static (regex, t) => regex.Match(t));
+    public Match Match(string text) => _engine.Run(text, text, static (regex, t) => regex.Match(t), System.Text.RegularExpressions.Match.Empty);
 
     /// <summary>True when <paramref name="matched"/>, the text of one match of <see cref="Pattern"/>, is a known false positive.</summary>
     public bool IsAllowed(string matched)
@@ -113,7 +113,7 @@ public sealed record PatternRule(
     /// <see cref="Regex.IsMatch(string)"/>; with one, matches are walked until one is not allowed.
     /// Throws <see cref="RegexMatchTimeoutException"/> like the regex does. Callers check <see cref="CannotMatch"/> first.
     /// </summary>
-    public bool FindsSecretIn(string text) => _engine.Run((Rule: this, Text: text), static (regex, s) => s.Rule.FindsSecretIn(regex, s.Text));
+    public bool FindsSecretIn(string text) => _engine.Run(text, (Rule: this, Text: text), static (regex, s) => s.Rule.FindsSecretIn(regex, s.Text), false);
 
     private bool FindsSecretIn(Regex regex, string text)
     {
@@ -137,7 +137,7 @@ public sealed record PatternRule(
     /// <see cref="CannotMatch"/> first.
     /// </summary>
     public string Redact(string text, string marker) =>
-        _engine.Run((Rule: this, Text: text, Marker: marker), static (regex, s) => s.Rule.Redact(regex, s.Text, s.Marker));
+        _engine.Run(text, (Rule: this, Text: text, Marker: marker), static (regex, s) => s.Rule.Redact(regex, s.Text, s.Marker), text);
 
     private string Redact(Regex regex, string text, string marker)
     {

@@ -9,6 +9,8 @@ namespace AgentOps.Guardrails.Policy;
 /// all of them, more than half of every one-shot CLI command's run time before this tiering):
 /// <list type="bullet">
 /// <item>in the background after <see cref="UsesBeforePromotion"/> matches, so a long-lived process gets the linear engine;</item>
+/// <item>before the first match on text of <see cref="PromoteAtLength"/> characters or more: there the interpreter's
+/// cost can grow with the square of the length (a 256 KB tool argument timed out on it), and the build pays for itself;</item>
 /// <item>at once when a match on the interpreter times out (text it backtracks on): the match is run again on the
 /// linear engine, so a timeout still refuses only text the linear engine cannot finish either.</item>
 /// </list>
@@ -24,6 +26,9 @@ internal sealed class TieredPattern
 {
     /// <summary>Matches after which the pattern is promoted in the background.</summary>
     public const int UsesBeforePromotion = 1_000;
+
+    /// <summary>Text at least this long promotes the pattern before it is matched.</summary>
+    public const int PromoteAtLength = 4_096;
 
     private readonly Regex _interpreted;
     private readonly Lock _promoting = new();
@@ -51,42 +56,64 @@ internal sealed class TieredPattern
     /// <summary>Once promoted, for a pattern left on the interpreter: the pattern without its lookarounds on the linear engine.</summary>
     public Regex? Prefilter => _prefilter;
 
-    /// <summary>The engine a match runs on now; counts the use towards promotion.</summary>
-    public Regex Current
+    /// <summary>The engine matches run on now, without counting a use.</summary>
+    public Regex Current => _linear ?? _interpreted;
+
+    /// <summary><see cref="Prefilter"/>, after promoting first when <paramref name="text"/> is long (see <see cref="PromoteAtLength"/>).</summary>
+    public Regex? PrefilterFor(string text)
     {
-        get
+        if (!_promoted && text.Length >= PromoteAtLength)
         {
-            if (_linear is { } linear)
+            Promote();
+        }
+        return _prefilter;
+    }
+
+    /// <summary>The engine a match on <paramref name="text"/> runs on; counts the use towards promotion.</summary>
+    public Regex EngineFor(string text)
+    {
+        if (_linear is { } linear)
+        {
+            return linear;
+        }
+        if (!_promoted)
+        {
+            if (text.Length >= PromoteAtLength)
             {
-                return linear;
+                return Promote() ?? _interpreted;
             }
-            if (!_promoted && Interlocked.Increment(ref _uses) == UsesBeforePromotion)
+            if (Interlocked.Increment(ref _uses) == UsesBeforePromotion)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static self => self.Promote(), this, preferLocal: false);
             }
-            return _interpreted;
         }
+        return _interpreted;
     }
 
     /// <summary>
-    /// <paramref name="run"/> on the current engine; when it times out on the interpreter, the pattern is promoted on
-    /// this thread and <paramref name="run"/> is tried once on the linear engine. Throws
-    /// <see cref="RegexMatchTimeoutException"/> when there is no linear engine or it times out as well.
+    /// <paramref name="run"/> over <paramref name="text"/> on the engine for it. When it times out on the interpreter,
+    /// the pattern is promoted on this thread, and <paramref name="run"/> is tried once on the linear engine; a pattern
+    /// that must stay on the interpreter answers <paramref name="noMatch"/> instead when its new prefilter proves the
+    /// text holds no match. Otherwise the timeout propagates (the screen fails closed).
     /// </summary>
-    public TResult Run<TState, TResult>(TState state, Func<Regex, TState, TResult> run)
+    public TResult Run<TState, TResult>(string text, TState state, Func<Regex, TState, TResult> run, TResult noMatch)
     {
-        var engine = Current;
+        var engine = EngineFor(text);
         try
         {
             return run(engine, state);
         }
         catch (RegexMatchTimeoutException) when (!ReferenceEquals(engine, _linear))
         {
-            if (Promote() is not { } linear)
+            if (Promote() is { } linear)
             {
-                throw;
+                return run(linear, state);
             }
-            return run(linear, state);
+            if (_prefilter is { } prefilter && !prefilter.IsMatch(text))
+            {
+                return noMatch;
+            }
+            throw;
         }
     }
 

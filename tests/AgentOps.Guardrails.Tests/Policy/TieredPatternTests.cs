@@ -97,6 +97,43 @@ public sealed class TieredPatternTests
     }
 
     [Fact]
+    public void Match_InterpreterTimesOutAndItsPrefilterProvesNoMatch_AnswersNoMatchInsteadOfThrowing()
+    {
+        // The lookbehind keeps it on the interpreter, where it backtracks; without the lookbehind it needs a 'b' the
+        // text does not have, which the linear prefilter built at promotion sees at once.
+        var rule = new PatternRule("nested-lookbehind", new Regex("(a+)+(?<!c)b", RegexOptions.None, TimeSpan.FromMilliseconds(50)), "nested");
+
+        var match = rule.Match(new string('a', 40) + "!");
+
+        Assert.False(match.Success);
+        Assert.True(rule.IsPromoted);
+        Assert.NotNull(rule.Prefilter);
+    }
+
+    [Fact]
+    public void Match_LongText_PromotesBeforeMatching()
+    {
+        var rule = new PatternRule("plain", new Regex("deploy", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)), "plain");
+
+        Assert.True(rule.Match(new string('x', TieredPattern.PromoteAtLength - 8) + " deploy").Success);
+        Assert.False(rule.IsPromoted);
+        Assert.True(rule.Match(new string('x', TieredPattern.PromoteAtLength) + " deploy").Success);
+        Assert.True(rule.IsPromoted);
+        Assert.NotEqual(RegexOptions.None, rule.Engine.Options & RegexOptions.NonBacktracking);
+    }
+
+    [Fact]
+    public void CannotMatch_LongText_PromotesSoALookaroundPatternHasItsPrefilter()
+    {
+        var rule = new PatternRule("lookbehind", new Regex("(?<!not )reveal", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1)), "reveal");
+
+        Assert.False(rule.CannotMatch("short text"));
+        Assert.Null(rule.Prefilter);
+        Assert.True(rule.CannotMatch(new string('a', TieredPattern.PromoteAtLength)));
+        Assert.NotNull(rule.Prefilter);
+    }
+
+    [Fact]
     public void Redact_InterpreterTimesOut_RedactsOnTheLinearEngine()
     {
         var rule = new PatternRule("nested", new Regex("x(a+)+y", RegexOptions.None, TimeSpan.FromMilliseconds(50)), "nested");
