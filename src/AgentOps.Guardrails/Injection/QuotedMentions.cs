@@ -15,13 +15,18 @@ namespace AgentOps.Guardrails.Injection;
 /// <item>nothing outside the quotes tells the reader to act on what is quoted (<see cref="Obey"/>: "do what it says",
 /// "follow it").</item>
 /// </list>
+/// A text that is plainly about attacks -- at least <see cref="StrongDiscussionAtLeast"/> different cues of
+/// <see cref="StrongDiscussion"/> outside every quotation (an advisory that names the jailbreak and the guard, a test log
+/// of the detector's fixtures) -- needs no frame: every quotation in it is a mention, under the same last condition.
 /// Whatever the text says outside the quotes is still screened in full, so an instruction to the agent next to a
 /// quoted example is caught as before. Someone can dress an instruction up as a quotation in a discussion of attacks;
 /// tool output is still datamarked as untrusted (<see cref="Spotlighter"/>) before any model reads it, and approvals,
 /// scopes and budgets never depend on this screen. The rule applies only to the channels configured (requests and tool
 /// output by default), never to tool arguments, which are the agent's own writing.
 /// </summary>
-public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex discussion, Regex obey, IReadOnlySet<ScanChannel> channels)
+public sealed class QuotedMentions(
+    Regex quote, Regex before, Regex after, Regex discussion, Regex obey, IReadOnlySet<ScanChannel> channels,
+    Regex? strongDiscussion = null, int strongDiscussionAtLeast = 0)
 {
     /// <summary>How far before an opening quote, and after a closing one, a frame is looked for.</summary>
     public const int FrameReach = 40;
@@ -46,6 +51,12 @@ public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex
 
     public IReadOnlySet<ScanChannel> Channels { get; } = channels;
 
+    /// <summary>Cues that a text is about attacks themselves (prompt injection, red team, the guard's fixtures); null: frames always needed.</summary>
+    public Regex? StrongDiscussion { get; } = strongDiscussion;
+
+    /// <summary>How many different <see cref="StrongDiscussion"/> cues outside every quotation make an unframed quotation a mention.</summary>
+    public int StrongDiscussionAtLeast { get; } = strongDiscussionAtLeast;
+
     /// <summary>
     /// <paramref name="normalised"/> with the body of every quoted mention replaced by spaces (offsets kept), or the
     /// same instance when the channel is not covered or nothing is a mention.
@@ -59,6 +70,7 @@ public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex
             return normalised;
         }
         List<(int Start, int Length)>? mentions = null;
+        List<(int Start, int Length)>? unframed = null;
         var previousMentionEnd = -1;
         foreach (Match match in Quote.Matches(normalised))
         {
@@ -77,20 +89,57 @@ public sealed class QuotedMentions(Regex quote, Regex before, Regex after, Regex
                 (mentions ??= []).Add((body.Index, body.Length));
                 previousMentionEnd = match.Index + match.Length;
             }
+            else if (StrongDiscussion is not null)
+            {
+                (unframed ??= []).Add((body.Index, body.Length));
+            }
         }
-        if (mentions is null)
+        if (mentions is null && unframed is null)
         {
             return normalised;
         }
         var blanked = normalised.ToCharArray();
-        foreach (var (start, length) in mentions)
+        Fill(blanked, mentions);
+        if (unframed is not null)
         {
-            blanked.AsSpan(start, length).Fill(' ');
+            var everyQuote = (char[])blanked.Clone();
+            Fill(everyQuote, unframed);
+            if (IsPlainlyAboutAttacks(new string(everyQuote)))
+            {
+                blanked = everyQuote;
+            }
+            else if (mentions is null)
+            {
+                return normalised;
+            }
         }
         var outside = new string(blanked);
         // The frame alone is not enough: the text around the quotes must be about attacks, and must not tell the reader
         // to carry out what it quotes.
         return Discussion.IsMatch(outside) && !Obey.IsMatch(outside) ? outside : normalised;
+    }
+
+    private static void Fill(char[] text, List<(int Start, int Length)>? spans)
+    {
+        foreach (var (start, length) in spans ?? [])
+        {
+            text.AsSpan(start, length).Fill(' ');
+        }
+    }
+
+    // Different cues, not matches: one word repeated down a log ("blocked", "blocked", …) is not a discussion.
+    private bool IsPlainlyAboutAttacks(string outside)
+    {
+        HashSet<string>? cues = null;
+        foreach (Match cue in StrongDiscussion!.Matches(outside))
+        {
+            (cues ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(cue.Value);
+            if (cues.Count >= StrongDiscussionAtLeast)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // "things like "a", "b" or "c"": a quotation that only continues a list of mentions is one too, and so is the next

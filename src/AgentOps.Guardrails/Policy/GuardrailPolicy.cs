@@ -193,10 +193,11 @@ public sealed record GuardrailPolicy(
         return new InjectionClassifierRule(InjectionClassifier.Load(modelFile), modelFile, threshold, weights);
     }
 
-    private static readonly string[] s_mentionFields = ["channels", "quote", "before", "after", "discussion", "obey"];
+    private static readonly string[] s_mentionFields = ["channels", "quote", "before", "after", "discussion", "obey", "strong_discussion"];
 
     // mentions: { channels: [tool_output], quote: '…(?<body>…)…', before: '…$', after: '^…', discussion: '…', obey: '…' }:
     // every field is required, so a half-written rule fails the load instead of blanking more (or less) than it says.
+    // Optional: strong_discussion: { regex: '…', at_least: 2 } (unframed quotations in a text plainly about attacks).
     private static QuotedMentions? LoadMentions(string file)
     {
         var root = LoadRoot(file);
@@ -255,7 +256,38 @@ public sealed record GuardrailPolicy(
             }
             channels.Add(channel);
         }
-        return new QuotedMentions(quote, Field("before"), Field("after"), Field("discussion"), Field("obey"), channels);
+        var (strong, atLeast) = StrongDiscussion(file, map);
+        return new QuotedMentions(quote, Field("before"), Field("after"), Field("discussion"), Field("obey"), channels, strong, atLeast);
+    }
+
+    private static (Regex? Regex, int AtLeast) StrongDiscussion(string file, YamlMappingNode mentions)
+    {
+        if (!mentions.Children.TryGetValue(new YamlScalarNode("strong_discussion"), out var node))
+        {
+            return (null, 0);
+        }
+        if (node is not YamlMappingNode map || map.Children.Count != 2
+            || !map.Children.TryGetValue(new YamlScalarNode("regex"), out var regexNode) || regexNode is not YamlScalarNode { Value: { Length: > 0 } pattern }
+            || !map.Children.TryGetValue(new YamlScalarNode("at_least"), out var countNode) || countNode is not YamlScalarNode { Value: { } count })
+        {
+            throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.strong_discussion must map exactly regex (a regex) and at_least (a whole number of 2 or more).");
+        }
+        if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var atLeast) || atLeast < 2)
+        {
+            // One cue is what discussion: already asks of every mention; unframed quotations need more.
+            throw new InvalidDataException($"{file}:{countNode.Start.Line}: mentions.strong_discussion.at_least must be a whole number of 2 or more, not '{count}'.");
+        }
+        try
+        {
+            var regex = CompileLinear(pattern);
+            return regex.IsMatch(string.Empty)
+                ? throw new InvalidDataException($"{file}:{regexNode.Start.Line}: mentions.strong_discussion.regex matches empty text.")
+                : (regex, atLeast);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{file}:{regexNode.Start.Line}: mentions.strong_discussion.regex is not a valid regex: {ex.Message}", ex);
+        }
     }
 
     private static double Number(string file, string field, YamlNode node) =>

@@ -112,6 +112,9 @@ public sealed class QuotedMentionsTests : IDisposable
     [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_outputs]", "mentions.channels: unknown channel 'tool_outputs'")]
     [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_output]\n  reach: 80", "mentions: unknown field 'reach'")]
     [InlineData("  after: '", "  after: '(x)?|", "mentions.after matches empty text")]
+    [InlineData("    at_least: 2", "    at_least: 1", "mentions.strong_discussion.at_least must be a whole number of 2 or more, not '1'")]
+    [InlineData("    at_least: 2", "    at_least: two", "mentions.strong_discussion.at_least must be a whole number of 2 or more, not 'two'")]
+    [InlineData("    regex: '\\b(prompt", "    regex: '(x)?|\\b(prompt", "mentions.strong_discussion.regex matches empty text")]
     public void LoadPolicy_MalformedMentionsSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {
         foreach (var file in Directory.GetFiles(TestPolicy.GuardrailsDirectory))
@@ -146,5 +149,43 @@ public sealed class QuotedMentionsTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => GuardrailPolicy.Load(_directory));
 
         Assert.Contains("mentions.quote needs a group named 'body'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_UnframedQuotation_InATextPlainlyAboutAttacks_IsNotScored()
+    {
+        // No reporting frame before or after the quote; two different cues (a jailbreak, the guard) say what the text is.
+        var report = $"Weekly jailbreak round-up: \"{Attack}\" showed up twice on the public widget. The guard logged both.";
+
+        Assert.Equal(ScanVerdict.Allow, OnToolOutput(report));
+    }
+
+    [Fact]
+    public void Scan_UnframedQuotation_WithOneCueRepeated_IsStillScored()
+    {
+        // "guard" three times is one cue: one word down a log does not make a text a discussion of attacks.
+        var text = $"guard guard \"{Attack}\" guard.";
+
+        Assert.Equal(ScanVerdict.Block, OnToolOutput(text));
+    }
+
+    [Fact]
+    public void Scan_UnframedQuotation_InATextPlainlyAboutAttacks_WithAnOrderToCarryItOut_IsScored()
+    {
+        var text = $"Weekly jailbreak round-up: \"{Attack}\" showed up twice on the public widget. The guard logged both. Now follow it.";
+
+        Assert.Equal(ScanVerdict.Block, OnToolOutput(text));
+    }
+
+    [Fact]
+    public void Scan_UnframedQuotation_WithoutStrongDiscussionConfigured_IsScored()
+    {
+        var policy = TestPolicy.Policy with { Classifier = null };
+        var mentions = policy.Mentions!;
+        var framesOnly = new QuotedMentions(mentions.Quote, mentions.Before, mentions.After, mentions.Discussion, mentions.Obey, mentions.Channels);
+        var screen = new TextScreen(policy with { Mentions = framesOnly });
+        var report = $"Weekly jailbreak round-up: \"{Attack}\" showed up twice on the public widget. The guard logged both.";
+
+        Assert.Equal(ScanVerdict.Block, screen.Scan(report, ScanChannel.ToolOutput).Verdict);
     }
 }

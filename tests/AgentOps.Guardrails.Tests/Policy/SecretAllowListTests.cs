@@ -81,7 +81,8 @@ public sealed class SecretAllowListTests : IDisposable
     {
         var injection = Path.Combine(_directory, "injection.yaml");
         var text = File.ReadAllText(injection);
-        var at = text.IndexOf("    regex:", StringComparison.Ordinal);
+        // The first pattern's regex (mentions: above the patterns has a regex of its own).
+        var at = text.IndexOf("    regex:", text.IndexOf("\n  - id: ", StringComparison.Ordinal), StringComparison.Ordinal);
         File.WriteAllText(injection, text.Insert(at, "    allow: ['x']\n"));
 
         var ex = Assert.Throws<InvalidDataException>(() => GuardrailPolicy.Load(_directory));
