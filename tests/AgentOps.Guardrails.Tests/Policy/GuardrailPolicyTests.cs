@@ -35,7 +35,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "persona-lock", "history-rewrite", "prompt-leak-foreign", "control-bypass", "agent-audience", "controls-off",
                 "prompt-leak-indirect", "assembled-order", "forged-context", "broad-grant", "review-skipped", "destroy-recovery",
                 "override-more-languages", "approval-waived-more-languages", "verdict-forcing", "agent-approves", "chat-shorthand", "risky-infra",
-                "obfuscated-text",
+                "obfuscated-text", "credential-to-personal-place", "credential-swap", "report-falsified", "persona-session", "pressure-to-act",
+                "override-korean-hindi",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
