@@ -36,7 +36,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "prompt-leak-indirect", "assembled-order", "forged-context", "broad-grant", "review-skipped", "destroy-recovery",
                 "override-more-languages", "approval-waived-more-languages", "verdict-forcing", "agent-approves", "chat-shorthand", "risky-infra",
                 "obfuscated-text", "credential-to-personal-place", "credential-swap", "report-falsified", "persona-session", "pressure-to-act",
-                "override-korean-hindi",
+                "override-korean-hindi", "secret-into-shared-text", "approval-metadata-forged", "prod-data-destroyed", "real-secret-asked",
+                "steps-applied",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
