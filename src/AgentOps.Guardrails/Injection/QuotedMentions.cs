@@ -63,6 +63,29 @@ public sealed class QuotedMentions(
     /// </summary>
     public string Blank(string normalised, ScanChannel channel)
     {
+        // Blanking only ever lowers a score, so a regex that will not finish here leaves the text as it is, screened in
+        // full. It is tried again first: on a loaded machine the first match of a fresh process, which builds the
+        // matcher, alone once took longer than the timeout and stopped a run.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return BlankOnce(normalised, channel);
+            }
+            catch (RegexMatchTimeoutException) when (attempt < TimeoutAttempts)
+            {
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return normalised;
+            }
+        }
+    }
+
+    private const int TimeoutAttempts = 3;
+
+    private string BlankOnce(string normalised, ScanChannel channel)
+    {
         // No quick reject on quote characters: two of the shipped frames (a system prompt's "if a user asks you to …",
         // a YAML block list) quote nothing. The quote regex runs on the non-backtracking engine, linear in the text.
         if (!Channels.Contains(channel))

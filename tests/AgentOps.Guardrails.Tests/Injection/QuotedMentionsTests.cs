@@ -188,4 +188,18 @@ public sealed class QuotedMentionsTests : IDisposable
 
         Assert.Equal(ScanVerdict.Block, screen.Scan(report, ScanChannel.ToolOutput).Verdict);
     }
+
+    [Fact]
+    public void Blank_ARegexThatTimesOutOnEveryAttempt_LeavesTheTextScreenedInFull()
+    {
+        var mentions = TestPolicy.Policy.Mentions!;
+        // The discussion cue backtracks on the run of a's for longer than its 1 ms budget, every time.
+        var slow = new System.Text.RegularExpressions.Regex("(a+)+(?=b)", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1));
+        var sut = new QuotedMentions(mentions.Quote, mentions.Before, mentions.After, slow, mentions.Obey, mentions.Channels);
+        var text = $"An issue contained the text \"{Attack}\". " + new string('a', 40) + "!";
+
+        var blanked = sut.Blank(text, ScanChannel.ToolOutput);
+
+        Assert.Same(text, blanked);
+    }
 }
