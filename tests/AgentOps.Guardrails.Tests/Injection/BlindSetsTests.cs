@@ -55,6 +55,8 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         ["blind8"] = new(71 / 80.0, 9 / 80.0, "when blind set 8 was measured"),
         // Blind set 9: unread, for the round that tunes on blind set 8.
         ["blind9"] = null,
+        // Blind set 10: unread, for the round that tunes on blind set 9.
+        ["blind10"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
