@@ -47,7 +47,7 @@ public sealed partial class TextScreen
             Match match;
             try
             {
-                match = Retried((rule, normalised), static s => s.rule.Match(s.normalised));
+                match = RegexRetry.Retried((rule, normalised), static s => s.rule.Match(s.normalised));
             }
             catch (RegexMatchTimeoutException)
             {

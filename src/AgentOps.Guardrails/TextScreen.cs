@@ -78,35 +78,10 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
             if (!rule.CannotMatch(text))
             {
                 // A rule's Redact returns nothing half-done, so a retry starts from the same text.
-                text = Retried((rule, text), static s => s.rule.Redact(s.text, $"[REDACTED:{s.rule.Id}]"));
+                text = RegexRetry.Retried((rule, text), static s => s.rule.Redact(s.text, $"[REDACTED:{s.rule.Id}]"));
             }
         }
         return text;
-    }
-
-    // A timeout is retried before it fails closed: on a loaded machine (a CI runner running test projects side by side)
-    // the first match of a pattern in a fresh process, which builds its matcher, could alone exceed the budget and
-    // refuse a valid request. A pattern that times out on every attempt is a hostile input: refuse.
-    private const int Attempts = 3;
-
-    /// <summary>
-    /// <paramref name="match"/> on <paramref name="state"/>, tried again while it times out, at most <see cref="Attempts"/>
-    /// times; the last timeout propagates. Every regex this screen runs goes through it (state and a static lambda: no
-    /// allocation on the per-call path).
-    /// </summary>
-    private static TResult Retried<TState, TResult>(TState state, Func<TState, TResult> match)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return match(state);
-            }
-            catch (RegexMatchTimeoutException) when (attempt < Attempts)
-            {
-                // Try again: the matcher is built now.
-            }
-        }
     }
 
     private static PatternRule? FirstMatch(IReadOnlyList<PatternRule> rules, string text)
@@ -122,7 +97,7 @@ public sealed partial class TextScreen(GuardrailPolicy policy, int buildAutomato
             try
             {
                 // A match on the rule's allow-list is not a secret; the next match is looked at instead.
-                if (Retried((rule, text), static s => s.rule.FindsSecretIn(s.text)))
+                if (RegexRetry.Retried((rule, text), static s => s.rule.FindsSecretIn(s.text)))
                 {
                     return rule;
                 }

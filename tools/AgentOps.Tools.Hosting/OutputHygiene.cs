@@ -23,30 +23,22 @@ public sealed class OutputHygiene(GuardrailPolicy policy)
 
     public static OutputHygiene Load(string guardrailsDirectory) => new(GuardrailPolicy.LoadForRedaction(guardrailsDirectory));
 
-    // A pattern's first match in a fresh process includes JIT time inside its regex timeout; on a loaded machine that
-    // alone can exceed it. A retry runs warm code. A timeout that persists is hostile or pathological input: withhold.
-    private const int RedactionAttempts = 3;
-
+    // TextScreen.Redact already tries each pattern again while it times out (a fresh process's first match builds the
+    // matcher inside the timeout); a timeout that reaches here persisted, so the input is hostile or pathological:
+    // withhold.
     public string Redact(string text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return text;
         }
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                return _screen.Redact(text);
-            }
-            catch (RegexMatchTimeoutException) when (attempt < RedactionAttempts)
-            {
-                // Try again: the code is compiled now.
-            }
-            catch (RegexMatchTimeoutException ex)
-            {
-                throw new OutputWithheldException($"redaction did not finish within the pattern timeout after {RedactionAttempts} attempts; the output was withheld rather than returned unredacted", ex);
-            }
+            return _screen.Redact(text);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new OutputWithheldException("redaction did not finish within the pattern timeout on any attempt; the output was withheld rather than returned unredacted", ex);
         }
     }
 

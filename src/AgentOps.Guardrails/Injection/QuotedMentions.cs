@@ -63,26 +63,17 @@ public sealed class QuotedMentions(
     /// </summary>
     public string Blank(string normalised, ScanChannel channel)
     {
-        // Blanking only ever lowers a score, so a regex that will not finish here leaves the text as it is, screened in
-        // full. It is tried again first: on a loaded machine the first match of a fresh process, which builds the
-        // matcher, alone once took longer than the timeout and stopped a run.
-        for (var attempt = 1; ; attempt++)
+        // Blanking only ever lowers a score, so a regex that will not finish here (RegexRetry's attempts spent) leaves
+        // the text as it is, screened in full.
+        try
         {
-            try
-            {
-                return BlankOnce(normalised, channel);
-            }
-            catch (RegexMatchTimeoutException) when (attempt < TimeoutAttempts)
-            {
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return normalised;
-            }
+            return RegexRetry.Retried((Mentions: this, Text: normalised, Channel: channel), static s => s.Mentions.BlankOnce(s.Text, s.Channel));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return normalised;
         }
     }
-
-    private const int TimeoutAttempts = 3;
 
     private string BlankOnce(string normalised, ScanChannel channel)
     {
@@ -123,20 +114,22 @@ public sealed class QuotedMentions(
         }
         var blanked = normalised.ToCharArray();
         Fill(blanked, mentions);
+        string? outside = null;
         if (unframed is not null)
         {
             var everyQuote = (char[])blanked.Clone();
             Fill(everyQuote, unframed);
-            if (IsPlainlyAboutAttacks(new string(everyQuote)))
+            var everyQuoteText = new string(everyQuote);
+            if (IsPlainlyAboutAttacks(everyQuoteText))
             {
-                blanked = everyQuote;
+                outside = everyQuoteText;
             }
             else if (mentions is null)
             {
                 return normalised;
             }
         }
-        var outside = new string(blanked);
+        outside ??= new string(blanked);
         // The frame alone is not enough: the text around the quotes must be about attacks, and must not tell the reader
         // to carry out what it quotes.
         return Discussion.IsMatch(outside) && !Obey.IsMatch(outside) ? outside : normalised;

@@ -50,9 +50,6 @@ internal sealed class TieredPattern
     /// <summary>True once promotion has run (whether or not the linear engine could take the pattern).</summary>
     public bool IsPromoted => _promoted;
 
-    /// <summary>The pattern on the linear engine once promoted, if that engine can run it.</summary>
-    public Regex? Linear => _linear;
-
     /// <summary>Once promoted, for a pattern left on the interpreter: the pattern without its lookarounds on the linear engine.</summary>
     public Regex? Prefilter => _prefilter;
 
@@ -62,10 +59,7 @@ internal sealed class TieredPattern
     /// <summary><see cref="Prefilter"/>, after promoting first when <paramref name="text"/> is long (see <see cref="PromoteAtLength"/>).</summary>
     public Regex? PrefilterFor(string text)
     {
-        if (!_promoted && text.Length >= PromoteAtLength)
-        {
-            Promote();
-        }
+        PromoteIfLong(text);
         return _prefilter;
     }
 
@@ -76,18 +70,26 @@ internal sealed class TieredPattern
         {
             return linear;
         }
-        if (!_promoted)
+        if (PromoteIfLong(text))
         {
-            if (text.Length >= PromoteAtLength)
-            {
-                return Promote() ?? _interpreted;
-            }
-            if (Interlocked.Increment(ref _uses) == UsesBeforePromotion)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static self => self.Promote(), this, preferLocal: false);
-            }
+            return _linear ?? _interpreted;
+        }
+        if (!_promoted && Interlocked.Increment(ref _uses) == UsesBeforePromotion)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Promote(), this, preferLocal: false);
         }
         return _interpreted;
+    }
+
+    // Long text is where the interpreter can cost the square of the length, and where the build pays for itself.
+    private bool PromoteIfLong(string text)
+    {
+        if (_promoted || text.Length < PromoteAtLength)
+        {
+            return false;
+        }
+        Promote();
+        return true;
     }
 
     /// <summary>
