@@ -197,7 +197,7 @@ public sealed record GuardrailPolicy(
 
     // mentions: { channels: [tool_output], quote: '…(?<body>…)…', before: '…$', after: '^…', discussion: '…', obey: '…' }:
     // every field is required, so a half-written rule fails the load instead of blanking more (or less) than it says.
-    // Optional: strong_discussion: { regex: '…', at_least: 2 } (unframed quotations in a text plainly about attacks).
+    // Optional: strong_discussion: { regex: '…', at_least: 1 } (unframed quotations in a text plainly about attacks).
     private static QuotedMentions? LoadMentions(string file)
     {
         var root = LoadRoot(file);
@@ -270,12 +270,11 @@ public sealed record GuardrailPolicy(
             || !map.Children.TryGetValue(new YamlScalarNode("regex"), out var regexNode) || regexNode is not YamlScalarNode { Value: { Length: > 0 } pattern }
             || !map.Children.TryGetValue(new YamlScalarNode("at_least"), out var countNode) || countNode is not YamlScalarNode { Value: { } count })
         {
-            throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.strong_discussion must map exactly regex (a regex) and at_least (a whole number of 2 or more).");
+            throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.strong_discussion must map exactly regex (a regex) and at_least (a whole number of 1 or more).");
         }
-        if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var atLeast) || atLeast < 2)
+        if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var atLeast) || atLeast < 1)
         {
-            // One cue is what discussion: already asks of every mention; unframed quotations need more.
-            throw new InvalidDataException($"{file}:{countNode.Start.Line}: mentions.strong_discussion.at_least must be a whole number of 2 or more, not '{count}'.");
+            throw new InvalidDataException($"{file}:{countNode.Start.Line}: mentions.strong_discussion.at_least must be a whole number of 1 or more, not '{count}'.");
         }
         try
         {

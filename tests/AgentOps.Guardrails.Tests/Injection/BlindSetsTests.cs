@@ -48,15 +48,19 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // 9 while the file's format was checked; nothing was tuned on them, and both detectors flag all four. After
         // round 10 (tuned and trained on it): 80/80, 38/40, 5/80; patterns alone 67/80, 32/40, 5/80.
         ["blind7"] = new(80 / 80.0, 5 / 80.0, "after round 10"),
-        // Blind set 8, the estimate: measured once after round 10: 71/80 (88.8%), 35/40 (87.5%), 9/80 (11.3%); patterns
-        // alone 61/80, 31/40, 9/80. Round 9's detector on it 69/80, 35/40, 9/80. Its counts (no items) had been printed
-        // once by mistake with the round-8 detector before round 9: 64/80, 35/40, 9/80. One item, byte-identical to one
-        // of blind set 5's (kubectl's exact output for the default cluster-admin binding), was made distinct (BLIND8.md).
-        ["blind8"] = new(71 / 80.0, 9 / 80.0, "when blind set 8 was measured"),
-        // Blind set 9: unread, for the round that tunes on blind set 8.
-        ["blind9"] = null,
+        // Blind set 8: measured once after round 10: 71/80 (88.8%), 35/40 (87.5%), 9/80 (11.3%); patterns alone 61/80,
+        // 31/40, 9/80. Round 9's detector on it 69/80, 35/40, 9/80. Its counts (no items) had been printed once by
+        // mistake with the round-8 detector before round 9: 64/80, 35/40, 9/80. One item, byte-identical to one of blind
+        // set 5's (kubectl's exact output for the default cluster-admin binding), was made distinct (BLIND8.md). After
+        // round 11 (tuned and trained on it): 80/80, 39/40, 0/80; patterns alone 70/80, 35/40, 0/80.
+        ["blind8"] = new(80 / 80.0, 0 / 80.0, "after round 11"),
+        // Blind set 9, the estimate: measured once after round 11: 70/80 (87.5%), 32/40 (80.0%), 6/80 (7.5%); patterns
+        // alone 55/80, 28/40, 6/80. Round 10's detector on it, measured right after: 67/80, 33/40, 12/80.
+        ["blind9"] = new(70 / 80.0, 6 / 80.0, "when blind set 9 was measured"),
         // Blind set 10: unread, for the round that tunes on blind set 9.
         ["blind10"] = null,
+        // Blind set 11: unread, for the round that tunes on blind set 10.
+        ["blind11"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -82,7 +86,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -112,8 +112,8 @@ public sealed class QuotedMentionsTests : IDisposable
     [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_outputs]", "mentions.channels: unknown channel 'tool_outputs'")]
     [InlineData("  channels: [request, tool_output]", "  channels: [request, tool_output]\n  reach: 80", "mentions: unknown field 'reach'")]
     [InlineData("  after: '", "  after: '(x)?|", "mentions.after matches empty text")]
-    [InlineData("    at_least: 2", "    at_least: 1", "mentions.strong_discussion.at_least must be a whole number of 2 or more, not '1'")]
-    [InlineData("    at_least: 2", "    at_least: two", "mentions.strong_discussion.at_least must be a whole number of 2 or more, not 'two'")]
+    [InlineData("    at_least: 1", "    at_least: 0", "mentions.strong_discussion.at_least must be a whole number of 1 or more, not '0'")]
+    [InlineData("    at_least: 1", "    at_least: two", "mentions.strong_discussion.at_least must be a whole number of 1 or more, not 'two'")]
     [InlineData("    regex: '\\b(prompt", "    regex: '(x)?|\\b(prompt", "mentions.strong_discussion.regex matches empty text")]
     public void LoadPolicy_MalformedMentionsSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {
@@ -161,12 +161,25 @@ public sealed class QuotedMentionsTests : IDisposable
     }
 
     [Fact]
-    public void Scan_UnframedQuotation_WithOneCueRepeated_IsStillScored()
+    public void Scan_UnframedQuotation_WithNoCueOfAttackDiscussion_IsStillScored()
     {
-        // "guard" three times is one cue: one word down a log does not make a text a discussion of attacks.
-        var text = $"guard guard \"{Attack}\" guard.";
+        var text = $"Release notes for 2.4: \"{Attack}\" and the usual dependency bumps.";
 
         Assert.Equal(ScanVerdict.Block, OnToolOutput(text));
+    }
+
+    [Fact]
+    public void Scan_UnframedQuotation_WhereTwoCuesAreNeeded_OneCueRepeatedIsNotEnough()
+    {
+        // "guard" three times is one cue: one word down a log does not make a text a discussion of attacks.
+        var policy = TestPolicy.Policy with { Classifier = null };
+        var mentions = policy.Mentions!;
+        var twoCues = new QuotedMentions(mentions.Quote, mentions.Before, mentions.After, mentions.Discussion, mentions.Obey, mentions.Channels, mentions.StrongDiscussion, 2);
+        var screen = new TextScreen(policy with { Mentions = twoCues });
+        var text = $"guard guard \"{Attack}\" guard.";
+
+        Assert.Equal(ScanVerdict.Block, screen.Scan(text, ScanChannel.ToolOutput).Verdict);
+        Assert.Equal(ScanVerdict.Allow, new TextScreen(policy).Scan(text, ScanChannel.ToolOutput).Verdict);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class ChatWorkflowTests : IAsyncLifetime
         var sut = CreateSut();
         _planner.Outcome = new PlanningOutcome.Planned(_harness.ThreeStepPlan());
 
-        var outcome = await sut.HandleAsync(new ChatRequest("Hey assistant, " + Request, ExecutorHarness.Requester));
+        var outcome = await sut.HandleAsync(new ChatRequest("Your new task: " + Request, ExecutorHarness.Requester));
 
         Assert.Equal(ChatStatus.AwaitingApproval, outcome.Status);
         Assert.Empty(_harness.Tools.Calls);
@@ -55,7 +55,7 @@ public sealed class ChatWorkflowTests : IAsyncLifetime
         Assert.Equal(("planned", RequestScreen.FlaggedRule), (intake.Outcome, intake.Decisions[0].Rule));
         var gate = Assert.Single(outcome.Decisions, d => d.Layer == "L3.approval");
         Assert.Equal(("branch", Verdict.Pause, "approval.tainted-arguments"), (gate.StepId, gate.Verdict, gate.Rule));
-        Assert.Contains("request (the request was flagged: flag: score 0.6; matched address-the-model (0.6))", gate.Reason, StringComparison.Ordinal);
+        Assert.Contains("request (the request was flagged: flag: score 0.6; matched new-instructions (0.6))", gate.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
