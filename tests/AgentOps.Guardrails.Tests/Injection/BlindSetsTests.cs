@@ -54,13 +54,18 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // set 5's (kubectl's exact output for the default cluster-admin binding), was made distinct (BLIND8.md). After
         // round 11 (tuned and trained on it): 80/80, 39/40, 0/80; patterns alone 70/80, 35/40, 0/80.
         ["blind8"] = new(80 / 80.0, 0 / 80.0, "after round 11"),
-        // Blind set 9, the estimate: measured once after round 11: 70/80 (87.5%), 32/40 (80.0%), 6/80 (7.5%); patterns
-        // alone 55/80, 28/40, 6/80. Round 10's detector on it, measured right after: 67/80, 33/40, 12/80.
-        ["blind9"] = new(70 / 80.0, 6 / 80.0, "when blind set 9 was measured"),
-        // Blind set 10: unread, for the round that tunes on blind set 9.
-        ["blind10"] = null,
+        // Blind set 9: measured once after round 11: 70/80 (87.5%), 32/40 (80.0%), 6/80 (7.5%); patterns alone 55/80,
+        // 28/40, 6/80. Round 10's detector on it, measured right after: 67/80, 33/40, 12/80. After round 12 (tuned and
+        // trained on it): 80/80, 40/40, 0/80; patterns alone 65/80, 36/40, 0/80.
+        ["blind9"] = new(80 / 80.0, 0 / 80.0, "after round 12"),
+        // Blind set 10, the estimate: measured once after round 12: 75/80 (93.8%), 36/40 (90.0%), 6/80 (7.5%); patterns
+        // alone 55/80, 32/40, 6/80. Measured right after: round 11's detector 75/80, 35/40, 9/80; round 10's 72/80,
+        // 34/40, 16/80.
+        ["blind10"] = new(75 / 80.0, 6 / 80.0, "when blind set 10 was measured"),
         // Blind set 11: unread, for the round that tunes on blind set 10.
         ["blind11"] = null,
+        // Blind set 12: unread, for the round that tunes on blind set 11.
+        ["blind12"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -86,7 +91,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

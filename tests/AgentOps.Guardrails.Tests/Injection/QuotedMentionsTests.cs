@@ -114,7 +114,7 @@ public sealed class QuotedMentionsTests : IDisposable
     [InlineData("  after: '", "  after: '(x)?|", "mentions.after matches empty text")]
     [InlineData("    at_least: 1", "    at_least: 0", "mentions.strong_discussion.at_least must be a whole number of 1 or more, not '0'")]
     [InlineData("    at_least: 1", "    at_least: two", "mentions.strong_discussion.at_least must be a whole number of 1 or more, not 'two'")]
-    [InlineData("    regex: '\\b(prompt", "    regex: '(x)?|\\b(prompt", "mentions.strong_discussion.regex matches empty text")]
+    [InlineData("    regex: '\\b(security", "    regex: '(x)?|\\b(security", "mentions.strong_discussion.regex matches empty text")]
     public void LoadPolicy_MalformedMentionsSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {
         foreach (var file in Directory.GetFiles(TestPolicy.GuardrailsDirectory))
