@@ -58,14 +58,18 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // 28/40, 6/80. Round 10's detector on it, measured right after: 67/80, 33/40, 12/80. After round 12 (tuned and
         // trained on it): 80/80, 40/40, 0/80; patterns alone 65/80, 36/40, 0/80.
         ["blind9"] = new(80 / 80.0, 0 / 80.0, "after round 12"),
-        // Blind set 10, the estimate: measured once after round 12: 75/80 (93.8%), 36/40 (90.0%), 6/80 (7.5%); patterns
-        // alone 55/80, 32/40, 6/80. Measured right after: round 11's detector 75/80, 35/40, 9/80; round 10's 72/80,
-        // 34/40, 16/80.
-        ["blind10"] = new(75 / 80.0, 6 / 80.0, "when blind set 10 was measured"),
-        // Blind set 11: unread, for the round that tunes on blind set 10.
-        ["blind11"] = null,
+        // Blind set 10: measured once after round 12: 75/80 (93.8%), 36/40 (90.0%), 6/80 (7.5%); patterns alone 55/80,
+        // 32/40, 6/80. Measured right after: round 11's detector 75/80, 35/40, 9/80; round 10's 72/80, 34/40, 16/80.
+        // After round 13 (tuned and trained on it): 80/80, 40/40, 1/80; patterns alone 60/80, 36/40, 1/80.
+        ["blind10"] = new(80 / 80.0, 1 / 80.0, "after round 13"),
+        // Blind set 11, the estimate: measured once after round 13: 68/80 (85.0%), 34/40 (85.0%), 11/80 (13.8%);
+        // patterns alone 52/80, 29/40, 11/80. Measured right after: round 12's detector 68/80, 34/40, 11/80; round
+        // 11's 67/80, 34/40, 11/80; round 10's 66/80, 32/40, 12/80.
+        ["blind11"] = new(68 / 80.0, 11 / 80.0, "when blind set 11 was measured"),
         // Blind set 12: unread, for the round that tunes on blind set 11.
         ["blind12"] = null,
+        // Blind set 13: unread, for the round that tunes on blind set 12.
+        ["blind13"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -91,7 +95,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

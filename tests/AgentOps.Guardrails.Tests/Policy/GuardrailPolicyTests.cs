@@ -37,7 +37,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "override-more-languages", "approval-waived-more-languages", "verdict-forcing", "agent-approves", "chat-shorthand", "risky-infra",
                 "obfuscated-text", "credential-to-personal-place", "credential-swap", "report-falsified", "persona-session", "pressure-to-act",
                 "override-korean-hindi", "secret-into-shared-text", "approval-metadata-forged", "prod-data-destroyed", "real-secret-asked",
-                "steps-applied", "rot13-instruction", "agent-addressed-more",
+                "steps-applied", "rot13-instruction", "agent-addressed-more", "setup-superseded",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
