@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Injection;
 using YamlDotNet.RepresentationModel;
@@ -57,6 +58,10 @@ public sealed record GuardrailPolicy(
         {
             var id = Scalar(item, "id") ?? throw new InvalidDataException($"{file}: every pattern needs an id.");
             var pattern = Scalar(item, "regex") ?? throw new InvalidDataException($"{file}: pattern '{id}' needs a regex.");
+            if (weighted)
+            {
+                RequireNormalised(file, $"pattern '{id}' regex", item.Children[new YamlScalarNode("regex")], pattern);
+            }
             try
             {
                 // A timeout bounds the cost of hostile input against a careless pattern.
@@ -70,6 +75,20 @@ public sealed record GuardrailPolicy(
             }
         }
         return rules;
+    }
+
+    // The screen reads NFKC-normalised text (TextScreen.Normalise), so a character NFKC rewrites can never match there:
+    // Thai "ำ" (U+0E33) reaches the patterns as "ํา", a full-width "，" as ",". Such a pattern loads and silently
+    // never fires, so it is refused at load like any other mistake in the file.
+    private static void RequireNormalised(string file, string what, YamlNode node, string pattern)
+    {
+        if (pattern.IsNormalized(NormalizationForm.FormKC))
+        {
+            return;
+        }
+        var offending = pattern.First(c => !c.ToString().IsNormalized(NormalizationForm.FormKC));
+        throw new InvalidDataException(
+            $"{file}:{node.Start.Line}: {what} holds '{offending}' (U+{(int)offending:X4}), which the screen never sees: text is NFKC-normalised before it is matched; write '{offending.ToString().Normalize(NormalizationForm.FormKC)}'.");
     }
 
     // weight: 0.5 and, optionally, weights: { tool_output: 0.3 } per channel. A pattern without a weight weighs 1.
@@ -222,6 +241,7 @@ public sealed record GuardrailPolicy(
             {
                 throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.{name} is missing (a regex).");
             }
+            RequireNormalised(file, $"mentions.{name}", value, pattern);
             try
             {
                 var regex = CompileLinear(pattern);
@@ -272,6 +292,7 @@ public sealed record GuardrailPolicy(
         {
             throw new InvalidDataException($"{file}:{node.Start.Line}: mentions.strong_discussion must map exactly regex (a regex) and at_least (a whole number of 1 or more).");
         }
+        RequireNormalised(file, "mentions.strong_discussion.regex", regexNode, pattern);
         if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var atLeast) || atLeast < 1)
         {
             throw new InvalidDataException($"{file}:{countNode.Start.Line}: mentions.strong_discussion.at_least must be a whole number of 1 or more, not '{count}'.");

@@ -62,12 +62,16 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // 32/40, 6/80. Measured right after: round 11's detector 75/80, 35/40, 9/80; round 10's 72/80, 34/40, 16/80.
         // After round 13 (tuned and trained on it): 80/80, 40/40, 1/80; patterns alone 60/80, 36/40, 1/80.
         ["blind10"] = new(80 / 80.0, 1 / 80.0, "after round 13"),
-        // Blind set 11, the estimate: measured once after round 13: 68/80 (85.0%), 34/40 (85.0%), 11/80 (13.8%);
-        // patterns alone 52/80, 29/40, 11/80. Measured right after: round 12's detector 68/80, 34/40, 11/80; round
-        // 11's 67/80, 34/40, 11/80; round 10's 66/80, 32/40, 12/80.
-        ["blind11"] = new(68 / 80.0, 11 / 80.0, "when blind set 11 was measured"),
-        // Blind set 12: unread, for the round that tunes on blind set 11.
-        ["blind12"] = null,
+        // Blind set 11: measured once after round 13: 68/80 (85.0%), 34/40 (85.0%), 11/80 (13.8%); patterns alone
+        // 52/80, 29/40, 11/80. Measured right after: round 12's detector 68/80, 34/40, 11/80; round 11's 67/80, 34/40,
+        // 11/80; round 10's 66/80, 32/40, 12/80. After round 14 (tuned and trained on it): 79/80, 39/40, 4/80; patterns
+        // alone 63/80, 34/40, 4/80 (the miss is leetspeak whose "1" stands for "l", which normalisation reads as "i").
+        ["blind11"] = new(79 / 80.0, 4 / 80.0, "after round 14"),
+        // Blind set 12, the estimate: measured once after round 14: 67/80 (83.8%), 38/40 (95.0%), 2/80 (2.5%); patterns
+        // alone 55/80, 35/40, 2/80. Measured right after: rounds 13 and 12 67/80, 37/40, 2/80; round 11 67/80, 37/40,
+        // 3/80; round 10 67/80, 35/40, 8/80 (their Thai and full-width characters written as escapes that match
+        // nothing, as they never had, so today's loader takes them).
+        ["blind12"] = new(67 / 80.0, 2 / 80.0, "when blind set 12 was measured"),
         // Blind set 13: unread, for the round that tunes on blind set 12.
         ["blind13"] = null,
     };
@@ -95,7 +99,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 
