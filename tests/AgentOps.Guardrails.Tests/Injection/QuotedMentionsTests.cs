@@ -172,14 +172,11 @@ public sealed class QuotedMentionsTests : IDisposable
     public void Scan_UnframedQuotation_WhereTwoCuesAreNeeded_OneCueRepeatedIsNotEnough()
     {
         // "guard" three times is one cue: one word down a log does not make a text a discussion of attacks.
-        var policy = TestPolicy.Policy with { Classifier = null };
-        var mentions = policy.Mentions!;
-        var twoCues = new QuotedMentions(mentions.Quote, mentions.Before, mentions.After, mentions.Discussion, mentions.Obey, mentions.Channels, mentions.StrongDiscussion, 2);
-        var screen = new TextScreen(policy with { Mentions = twoCues });
+        var twoCues = PatternsOnlyWith(m => new QuotedMentions(m.Quote, m.Before, m.After, m.Discussion, m.Obey, m.Channels, m.StrongDiscussion, 2));
         var text = $"guard guard \"{Attack}\" guard.";
 
-        Assert.Equal(ScanVerdict.Block, screen.Scan(text, ScanChannel.ToolOutput).Verdict);
-        Assert.Equal(ScanVerdict.Allow, new TextScreen(policy).Scan(text, ScanChannel.ToolOutput).Verdict);
+        Assert.Equal(ScanVerdict.Block, twoCues.Scan(text, ScanChannel.ToolOutput).Verdict);
+        Assert.Equal(ScanVerdict.Allow, PatternsOnlyWith(m => m).Scan(text, ScanChannel.ToolOutput).Verdict);
     }
 
     [Fact]
@@ -193,10 +190,7 @@ public sealed class QuotedMentionsTests : IDisposable
     [Fact]
     public void Scan_UnframedQuotation_WithoutStrongDiscussionConfigured_IsScored()
     {
-        var policy = TestPolicy.Policy with { Classifier = null };
-        var mentions = policy.Mentions!;
-        var framesOnly = new QuotedMentions(mentions.Quote, mentions.Before, mentions.After, mentions.Discussion, mentions.Obey, mentions.Channels);
-        var screen = new TextScreen(policy with { Mentions = framesOnly });
+        var screen = PatternsOnlyWith(m => new QuotedMentions(m.Quote, m.Before, m.After, m.Discussion, m.Obey, m.Channels));
         var report = $"Weekly jailbreak round-up: \"{Attack}\" showed up twice on the public widget. The guard logged both.";
 
         Assert.Equal(ScanVerdict.Block, screen.Scan(report, ScanChannel.ToolOutput).Verdict);
@@ -214,5 +208,12 @@ public sealed class QuotedMentionsTests : IDisposable
         var blanked = sut.Blank(text, ScanChannel.ToolOutput);
 
         Assert.Same(text, blanked);
+    }
+
+    // The shipped patterns without the scorer, with the shipped mention rule changed by one setting.
+    private static TextScreen PatternsOnlyWith(Func<QuotedMentions, QuotedMentions> change)
+    {
+        var policy = TestPolicy.Policy with { Classifier = null };
+        return new TextScreen(policy with { Mentions = change(policy.Mentions!) });
     }
 }
