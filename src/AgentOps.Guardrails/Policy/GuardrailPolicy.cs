@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using AgentOps.Guardrails.Injection;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentOps.Guardrails.Policy;
@@ -421,7 +422,15 @@ public sealed record GuardrailPolicy(
         }
         var yaml = new YamlStream();
         using var reader = File.OpenText(file);
-        yaml.Load(reader);
+        try
+        {
+            yaml.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            // YamlDotNet's message has the line and column but not the file; a policy error must name all three.
+            throw new InvalidDataException($"{file}:{ex.Start.Line}: not valid YAML (column {ex.Start.Column}): {ex.Message}", ex);
+        }
         return yaml.Documents.Count > 0 && yaml.Documents[0].RootNode is YamlMappingNode map
             ? map
             : throw new InvalidDataException($"{file}: expected a mapping at the top.");
