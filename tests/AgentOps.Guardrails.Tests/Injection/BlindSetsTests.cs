@@ -70,10 +70,20 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // Blind set 12, the estimate: measured once after round 14: 67/80 (83.8%), 38/40 (95.0%), 2/80 (2.5%); patterns
         // alone 55/80, 35/40, 2/80. Measured right after: rounds 13 and 12 67/80, 37/40, 2/80; round 11 67/80, 37/40,
         // 3/80; round 10 67/80, 35/40, 8/80 (their Thai and full-width characters written as escapes that match
-        // nothing, as they never had, so today's loader takes them).
-        ["blind12"] = new(67 / 80.0, 2 / 80.0, "when blind set 12 was measured"),
-        // Blind set 13: unread, for the round that tunes on blind set 12.
-        ["blind13"] = null,
+        // nothing, as they never had, so today's loader takes them). After round 15 (tuned and trained on it): 80/80,
+        // 40/40, 0/80; patterns alone 69/80, 37/40, 0/80.
+        ["blind12"] = new(80 / 80.0, 0 / 80.0, "after round 15"),
+        // Blind set 13: measured once after round 15: 71/80 (88.8%), 35/40 (87.5%), 6/80 (7.5%); patterns alone 67/80,
+        // 32/40, 6/80. Round 14's detector on it, measured right after: 65/80, 35/40, 6/80 (patterns alone 59/80).
+        // Disclosure: its first thirteen direct items (five overrides, five personas, three prompt leaks) were printed
+        // by mistake at the start of round 15 while its format was checked; no rule was written from them.
+        ["blind13"] = new(71 / 80.0, 6 / 80.0, "when blind set 13 was measured"),
+        // Blind set 14, fully unread before it: measured once after round 15: 72/80 (90.0%), 37/40 (92.5%), 10/80
+        // (12.5%); patterns alone 62/80, 36/40, 10/80. Round 14's detector on it: 72/80, 37/40, 10/80 (patterns alone
+        // 58/80).
+        ["blind14"] = new(72 / 80.0, 10 / 80.0, "when blind set 14 was measured"),
+        // Blind set 15: unread, for the round that tunes on blind sets 13 and 14.
+        ["blind15"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -99,7 +109,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -38,6 +38,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "obfuscated-text", "credential-to-personal-place", "credential-swap", "report-falsified", "persona-session", "pressure-to-act",
                 "override-korean-hindi", "secret-into-shared-text", "approval-metadata-forged", "prod-data-destroyed", "real-secret-asked",
                 "steps-applied", "rot13-instruction", "agent-addressed-more", "setup-superseded", "persona-split",
+                "override-world-languages", "reversed-text", "prompt-leak-more", "review-dismissed", "secret-recalled", "scope-widened",
+                "grant-foreign", "secret-foreign", "controls-foreign", "destruction-as-routine", "audit-weakened", "privilege-asks",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
@@ -88,6 +90,7 @@ public sealed class GuardrailPolicyTests : IDisposable
     [InlineData("patterns:\n  - id: no-regex\n", "pattern 'no-regex' needs a regex")]
     [InlineData("patterns: none\n", "'patterns' must be a list")]
     [InlineData("- a\n- b\n", "expected a mapping at the top")]
+    [InlineData("patterns:\n  - id: colon\n    description: a plain value: with a colon\n    regex: 'x'\n", "secrets.yaml:3: not valid YAML")]
     public void Load_MalformedPatternFile_FailsNamingTheFile(string yaml, string message)
     {
         var file = Path.Combine(_directory, "secrets.yaml");
