@@ -76,14 +76,20 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // Blind set 13: measured once after round 15: 71/80 (88.8%), 35/40 (87.5%), 6/80 (7.5%); patterns alone 67/80,
         // 32/40, 6/80. Round 14's detector on it, measured right after: 65/80, 35/40, 6/80 (patterns alone 59/80).
         // Disclosure: its first thirteen direct items (five overrides, five personas, three prompt leaks) were printed
-        // by mistake at the start of round 15 while its format was checked; no rule was written from them.
-        ["blind13"] = new(71 / 80.0, 6 / 80.0, "when blind set 13 was measured"),
+        // by mistake at the start of round 15 while its format was checked; no rule was written from them. After round
+        // 16 (tuned and trained on it): 80/80, 40/40, 0/80; patterns alone 76/80, 37/40, 0/80.
+        ["blind13"] = new(80 / 80.0, 0 / 80.0, "after round 16"),
         // Blind set 14, fully unread before it: measured once after round 15: 72/80 (90.0%), 37/40 (92.5%), 10/80
         // (12.5%); patterns alone 62/80, 36/40, 10/80. Round 14's detector on it: 72/80, 37/40, 10/80 (patterns alone
-        // 58/80).
-        ["blind14"] = new(72 / 80.0, 10 / 80.0, "when blind set 14 was measured"),
-        // Blind set 15: unread, for the round that tunes on blind sets 13 and 14.
-        ["blind15"] = null,
+        // 58/80). After round 16 (tuned and trained on it): 80/80, 39/40, 5/80; patterns alone 69/80, 38/40, 5/80.
+        ["blind14"] = new(80 / 80.0, 5 / 80.0, "after round 16"),
+        // Blind set 15, the estimate: measured once after round 16: 71/80 (88.8%), 36/40 (90.0%), 5/80 (6.3%); patterns
+        // alone 64/80, 30/40, 5/80. Measured right after: round 15's detector 70/80, 36/40, 6/80 (patterns alone 63/80,
+        // 29/40); round 14's 69/80, 36/40, 5/80. Two benign items and the start of a third had been printed by a
+        // failing test before it was measured (BLIND15.md); no rule was written from them.
+        ["blind15"] = new(71 / 80.0, 5 / 80.0, "when blind set 15 was measured"),
+        // Blind set 16: unread, for the round that tunes on blind set 15.
+        ["blind16"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -109,7 +115,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

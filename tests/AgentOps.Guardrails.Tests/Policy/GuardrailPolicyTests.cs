@@ -40,6 +40,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "steps-applied", "rot13-instruction", "agent-addressed-more", "setup-superseded", "persona-split",
                 "override-world-languages", "reversed-text", "prompt-leak-more", "review-dismissed", "secret-recalled", "scope-widened",
                 "grant-foreign", "secret-foreign", "controls-foreign", "destruction-as-routine", "audit-weakened", "privilege-asks",
+                "answer-dictated", "oversight-dismissed", "leak-and-wipe-more",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
