@@ -44,6 +44,43 @@ public static class RegexLookarounds
         return removed ? output.ToString() : null;
     }
 
+    /// <summary>
+    /// The top-level alternatives of a pattern, in order (<c>a|(b|c)|d</c> gives <c>a</c>, <c>(b|c)</c>, <c>d</c>);
+    /// null when the pattern cannot be read.
+    /// </summary>
+    public static IReadOnlyList<string>? Alternatives(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var alternatives = new List<string>();
+        var depth = 0;
+        var start = 0;
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            switch (pattern[i])
+            {
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    break;
+                case '|' when depth == 0:
+                    alternatives.Add(pattern[start..i]);
+                    start = i + 1;
+                    break;
+            }
+            var next = TokenEnd(pattern, i);
+            if (next < 0 || depth < 0)
+            {
+                return null;
+            }
+            i = next;
+        }
+        alternatives.Add(pattern[start..]);
+        return depth == 0 ? alternatives : null;
+    }
+
     private static bool IsLookaroundStart(string pattern, int i) =>
         pattern[i] == '(' && i + 2 < pattern.Length && pattern[i + 1] == '?'
         && (pattern[i + 2] is '=' or '!' || (pattern[i + 2] == '<' && i + 3 < pattern.Length && pattern[i + 3] is '=' or '!'));

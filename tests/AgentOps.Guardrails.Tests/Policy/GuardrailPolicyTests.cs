@@ -104,6 +104,36 @@ public sealed class GuardrailPolicyTests : IDisposable
     }
 
     [Fact]
+    public void Load_RepositoryPolicy_MentionRegexesRunOnTheLinearEngine()
+    {
+        // They run on every request and tool output; on the interpreter (the quote grown past the linear engine's size
+        // limit, obey's lookbehinds) they cost about 95 us per text, more than everything else in the screen together.
+        var mentions = GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory).Mentions!;
+
+        Assert.True(mentions.QuoteIsLinear, "mentions.quote does not run on the linear engine, whole or in parts");
+        Assert.True(mentions.ObeyIsLinear, "mentions.obey has neither the linear engine nor a linear prefilter");
+        Assert.All(new[] { mentions.Before, mentions.After, mentions.Discussion, mentions.StrongDiscussion! },
+            r => Assert.True((r.Options & System.Text.RegularExpressions.RegexOptions.NonBacktracking) != 0, r.ToString()[..40]));
+    }
+
+    [Fact]
+    public void LinearEngine_SplitsAnAlternationOverItsSizeLimit_AndFindsTheSameMatches()
+    {
+        // Forty alternatives of bounded repeats: one automaton is over the engine's limit, the halves are not.
+        var alternatives = Enumerable.Range(0, 40).Select(i => $"\\bword{i}\\s+[a-z]{{1,30}}\\s+(?<body>[^.\\n]{{3,120}})");
+        var interpreted = new System.Text.RegularExpressions.Regex(string.Join('|', alternatives), System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        const string text = "word3 alpha first body. word17 beta second body. word39 gamma third body.";
+
+        var parts = LinearEngine.Split(interpreted);
+
+        Assert.NotNull(parts);
+        Assert.True(parts.Count > 1, "the whole alternation fitted the engine: the test no longer shows a split");
+        Assert.All(parts, p => Assert.True((p.Options & System.Text.RegularExpressions.RegexOptions.NonBacktracking) != 0));
+        var bodies = parts.SelectMany(p => p.Matches(text)).OrderBy(m => m.Index).Select(m => m.Groups["body"].Value);
+        Assert.Equal(interpreted.Matches(text).Select(m => m.Groups["body"].Value), bodies);
+    }
+
+    [Fact]
     public void Load_RepositoryPolicy_ReadsThresholdsAndChannelWeights()
     {
         var sut = GuardrailPolicy.Load(TestPolicy.GuardrailsDirectory);
