@@ -58,10 +58,13 @@ public sealed record GuardrailPolicy(
         foreach (var item in list.Children.OfType<YamlMappingNode>())
         {
             var id = Scalar(item, "id") ?? throw new InvalidDataException($"{file}: every pattern needs an id.");
-            var pattern = Scalar(item, "regex") ?? throw new InvalidDataException($"{file}: pattern '{id}' needs a regex.");
+            if (!item.Children.TryGetValue(new YamlScalarNode("regex"), out var regexNode) || regexNode is not YamlScalarNode { Value: { } pattern })
+            {
+                throw new InvalidDataException($"{file}: pattern '{id}' needs a regex.");
+            }
             if (weighted)
             {
-                RequireNormalised(file, $"pattern '{id}' regex", item.Children[new YamlScalarNode("regex")], pattern);
+                RequireNormalised(file, $"pattern '{id}' regex", regexNode, pattern);
             }
             try
             {
