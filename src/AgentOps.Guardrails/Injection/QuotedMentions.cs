@@ -32,11 +32,17 @@ public sealed class QuotedMentions(
     /// <summary>How far before an opening quote, and after a closing one, a frame is looked for.</summary>
     public const int FrameReach = 40;
 
-    // These regexes run on every request and every tool output, so they run on the linear engine: the quote, grown
-    // past that engine's size limit, as parts it takes; obey, which needs lookbehinds, behind a prefilter without them.
-    // Left to the interpreter, the two cost about 95 us per screened text (round 16's request-screen benchmark).
-    private readonly IReadOnlyList<Regex> _quoteParts = LinearEngine.Split(quote) ?? [quote];
-    private readonly Regex? _obeyPrefilter = LinearEngine.Prefilter(obey);
+    // These regexes run on every request and every tool output, so a long-lived process runs them on the linear
+    // engine: the quote, grown past that engine's size limit, as parts it takes; obey, which needs lookbehinds, behind
+    // a prefilter without them. Left to the interpreter, the two cost about 95 us per screened text (text-screen
+    // benchmark). Building those automata costs about 0.13 s and 20 MB, so, like the injection patterns
+    // (TieredPattern), they are built in the background after enough uses, or at once for long text, where the
+    // interpreter's cost grows fastest; a one-shot command screening one request never pays for them.
+    private volatile IReadOnlyList<Regex> _quoteParts = [quote];
+    private volatile Regex? _obeyPrefilter;
+    private volatile bool _promoted;
+    private int _uses;
+    private int _promoting;
 
     /// <summary>
     /// A quoted span; its group <c>body</c> is what is blanked. An alternative with an (empty) group <c>framed</c> is
@@ -82,6 +88,42 @@ public sealed class QuotedMentions(
         }
     }
 
+    /// <summary>Moves the quote and obey regexes to the linear engine now, on the calling thread, if not done yet.</summary>
+    public void Promote()
+    {
+        if (Interlocked.Exchange(ref _promoting, 1) == 1)
+        {
+            SpinWait.SpinUntil(() => _promoted);
+            return;
+        }
+        try
+        {
+            _obeyPrefilter = LinearEngine.Prefilter(Obey);
+            _quoteParts = LinearEngine.Split(Quote) ?? [Quote];
+        }
+        finally
+        {
+            // Set even if a build threw: the regexes as given still answer, and no caller may wait for ever.
+            _promoted = true;
+        }
+    }
+
+    private void CountUse(string normalised)
+    {
+        if (_promoted)
+        {
+            return;
+        }
+        if (normalised.Length >= Policy.TieredPattern.PromoteAtLength)
+        {
+            Promote();
+        }
+        else if (Interlocked.Increment(ref _uses) == Policy.TieredPattern.UsesBeforePromotion)
+        {
+            _ = Task.Run(Promote);
+        }
+    }
+
     private string BlankOnce(string normalised, ScanChannel channel)
     {
         // No quick reject on quote characters: two of the shipped frames (a system prompt's "if a user asks you to …",
@@ -90,6 +132,7 @@ public sealed class QuotedMentions(
         {
             return normalised;
         }
+        CountUse(normalised);
         List<(int Start, int Length)>? mentions = null;
         List<(int Start, int Length)>? unframed = null;
         var previousMentionEnd = -1;
@@ -142,30 +185,45 @@ public sealed class QuotedMentions(
         return Discussion.IsMatch(outside) && !Obeys(outside) ? outside : normalised;
     }
 
-    /// <summary>True when <see cref="Quote"/> runs on the linear engine, whole or in parts, as it must for the cost above.</summary>
-    internal bool QuoteIsLinear => _quoteParts.All(p => (p.Options & RegexOptions.NonBacktracking) != 0);
+    /// <summary>True when, once promoted, <see cref="Quote"/> runs on the linear engine, whole or in parts, as it must for the cost above.</summary>
+    internal bool QuoteIsLinear
+    {
+        get
+        {
+            Promote();
+            return _quoteParts.All(p => (p.Options & RegexOptions.NonBacktracking) != 0);
+        }
+    }
 
-    /// <summary>True when <see cref="Obey"/> runs on the linear engine or behind a prefilter that does.</summary>
-    internal bool ObeyIsLinear => (Obey.Options & RegexOptions.NonBacktracking) != 0 || _obeyPrefilter is not null;
+    /// <summary>True when, once promoted, <see cref="Obey"/> runs on the linear engine or behind a prefilter that does.</summary>
+    internal bool ObeyIsLinear
+    {
+        get
+        {
+            Promote();
+            return (Obey.Options & RegexOptions.NonBacktracking) != 0 || _obeyPrefilter is not null;
+        }
+    }
 
-    private bool Obeys(string outside) => (_obeyPrefilter is null || _obeyPrefilter.IsMatch(outside)) && Obey.IsMatch(outside);
+    private bool Obeys(string outside) => (_obeyPrefilter is not { } prefilter || prefilter.IsMatch(outside)) && Obey.IsMatch(outside);
 
     // The quote's matches as the one regex would find them: leftmost first, and where parts overlap, the earlier part
     // (its alternatives come first in the file) wins, as an earlier alternative does within one regex.
     private IEnumerable<Match> QuoteMatches(string normalised)
     {
-        if (_quoteParts.Count == 1)
+        var parts = _quoteParts;
+        if (parts.Count == 1)
         {
-            foreach (Match match in _quoteParts[0].Matches(normalised))
+            foreach (Match match in parts[0].Matches(normalised))
             {
                 yield return match;
             }
             yield break;
         }
         var found = new List<(Match Match, int Part)>();
-        for (var part = 0; part < _quoteParts.Count; part++)
+        for (var part = 0; part < parts.Count; part++)
         {
-            foreach (Match match in _quoteParts[part].Matches(normalised))
+            foreach (Match match in parts[part].Matches(normalised))
             {
                 found.Add((match, part));
             }
