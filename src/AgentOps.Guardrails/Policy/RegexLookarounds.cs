@@ -52,30 +52,20 @@ public static class RegexLookarounds
     {
         ArgumentNullException.ThrowIfNull(pattern);
         var alternatives = new List<string>();
-        var depth = 0;
         var start = 0;
-        var i = 0;
-        while (i < pattern.Length)
+        var depth = 0;
+        foreach (var (i, after) in Tokens(pattern, 0))
         {
-            switch (pattern[i])
-            {
-                case '(':
-                    depth++;
-                    break;
-                case ')':
-                    depth--;
-                    break;
-                case '|' when depth == 0:
-                    alternatives.Add(pattern[start..i]);
-                    start = i + 1;
-                    break;
-            }
-            var next = TokenEnd(pattern, i);
-            if (next < 0 || depth < 0)
+            if (i < 0 || after < 0)
             {
                 return null;
             }
-            i = next;
+            if (pattern[i] == '|' && after == 0)
+            {
+                alternatives.Add(pattern[start..i]);
+                start = i + 1;
+            }
+            depth = after;
         }
         alternatives.Add(pattern[start..]);
         return depth == 0 ? alternatives : null;
@@ -88,31 +78,38 @@ public static class RegexLookarounds
     // The index of the ')' closing the group opened at start; -1 when it is never closed.
     private static int GroupEnd(string pattern, int start)
     {
+        foreach (var (i, depth) in Tokens(pattern, start))
+        {
+            if (i < 0)
+            {
+                return -1;
+            }
+            if (pattern[i] == ')' && depth == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // Every token from start (see TokenEnd), with the depth of groups opened since start once the token is read; a last
+    // (-1, depth) when the pattern ends inside an escape or a class.
+    private static IEnumerable<(int Index, int Depth)> Tokens(string pattern, int start)
+    {
         var depth = 0;
         var i = start;
         while (i < pattern.Length)
         {
-            switch (pattern[i])
-            {
-                case '(':
-                    depth++;
-                    break;
-                case ')':
-                    depth--;
-                    if (depth == 0)
-                    {
-                        return i;
-                    }
-                    break;
-            }
+            depth += pattern[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            yield return (i, depth);
             var next = TokenEnd(pattern, i);
             if (next < 0)
             {
-                return -1;
+                yield return (-1, depth);
+                yield break;
             }
             i = next;
         }
-        return -1;
     }
 
     // One token: an escape (two characters, so "\(" is no group), a whole character class (in which parentheses are

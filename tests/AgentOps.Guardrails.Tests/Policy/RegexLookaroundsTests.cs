@@ -38,4 +38,23 @@ public sealed class RegexLookaroundsTests
         Assert.Equal(@"[(\]]\(\d+\)", stripped);
         Assert.Matches(new Regex(stripped!, RegexOptions.NonBacktracking), "((12)");
     }
+
+    [Theory]
+    [InlineData(@"a|(b|c)|d", new[] { "a", "(b|c)", "d" })]
+    [InlineData(@"x\|y|[|(]z", new[] { @"x\|y", "[|(]z" })]
+    [InlineData(@"(?<body>[^|]+)|(?<!\bno\s)yes", new[] { "(?<body>[^|]+)", @"(?<!\bno\s)yes" })]
+    [InlineData(@"single", new[] { "single" })]
+    public void Alternatives_SplitsAtTopLevelBarsOnly(string pattern, string[] expected)
+    {
+        Assert.Equal(expected, RegexLookarounds.Alternatives(pattern));
+    }
+
+    [Theory]
+    [InlineData(@"(a|b")]
+    [InlineData(@"a)|b")]
+    [InlineData(@"a|[bc")]
+    public void Alternatives_ReturnsNull_ForAPatternItCannotRead(string pattern)
+    {
+        Assert.Null(RegexLookarounds.Alternatives(pattern));
+    }
 }
