@@ -130,29 +130,15 @@ internal sealed class TieredPattern
         {
             if (!_promoted)
             {
-                var linear = TryBuildLinear(_interpreted.ToString());
+                var linear = LinearEngine.TryBuild(_interpreted.ToString(), _interpreted);
                 if (linear is null)
                 {
-                    _prefilter = RegexLookarounds.Remove(_interpreted.ToString()) is { } stripped ? TryBuildLinear(stripped) : null;
+                    _prefilter = LinearEngine.Prefilter(_interpreted);
                 }
                 _linear = linear;
                 _promoted = true;
             }
         }
         return _linear;
-    }
-
-    private Regex? TryBuildLinear(string pattern)
-    {
-        const RegexOptions Carried = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline | RegexOptions.Singleline;
-        try
-        {
-            return new Regex(pattern, (_interpreted.Options & Carried) | RegexOptions.NonBacktracking, _interpreted.MatchTimeout);
-        }
-        catch (NotSupportedException)
-        {
-            // A lookaround, a backreference, an atomic group, or an automaton over the engine's size limit.
-            return null;
-        }
     }
 }
