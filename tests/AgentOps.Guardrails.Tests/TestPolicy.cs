@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using AgentOps.Core;
 using AgentOps.Guardrails.Policy;
@@ -20,6 +21,14 @@ internal static class TestPolicy
     public static AgentCatalog Agents { get; } = AgentCatalog.Load(AgentsDirectory);
 
     public static AgentSpec Provisioner => Agents.Get("infra-provisioner");
+
+    /// <summary>
+    /// The same regex without a match timeout, as the oracle a test compares against. Shipped patterns time out after
+    /// 200 ms so a hostile text cannot stall a screen; on a loaded CI runner a collection or a descheduled thread can
+    /// take that long on any text, and a test asking "do these engines agree" must not fail for it (a CI run did, on
+    /// `override-world-languages`, whose slowest corpus text takes 2.7 ms here).
+    /// </summary>
+    public static Regex Untimed(this Regex regex) => new(regex.ToString(), regex.Options, Regex.InfiniteMatchTimeout);
 
     public static JsonElement PermissiveSchema { get; } = Schema("""{"type":"object"}""");
 

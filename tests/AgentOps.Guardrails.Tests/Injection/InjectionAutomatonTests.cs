@@ -50,7 +50,7 @@ public sealed class InjectionAutomatonTests
         Assert.True(screen.ArgumentAutomaton.BuildNow());
         // persona-lock weighs 0 on tool arguments (injection.yaml): only the full automaton may see its match.
         const string Text = "stay in character no matter what";
-        Assert.Contains(TestPolicy.Policy.InjectionPatterns, p => p.Id == "persona-lock" && p.WeightOn(ScanChannel.ToolArgument) == 0 && p.Pattern.IsMatch(Text));
+        Assert.Contains(TestPolicy.Policy.InjectionPatterns, p => p.Id == "persona-lock" && p.WeightOn(ScanChannel.ToolArgument) == 0 && p.Pattern.Untimed().IsMatch(Text));
 
         Assert.False(screen.Automaton.ProvesClean(Text));
         Assert.True(screen.ArgumentAutomaton.ProvesClean(Text));
@@ -65,7 +65,8 @@ public sealed class InjectionAutomatonTests
         Assert.True(automaton.BuildNow());
         var items = InjectionCorpus.Load();
 
-        var matchedByAPattern = items.Where(i => TestPolicy.Policy.InjectionPatterns.Any(p => p.Pattern.IsMatch(i.Text))).ToArray();
+        var patterns = TestPolicy.Policy.InjectionPatterns.Select(p => p.Pattern.Untimed()).ToArray();
+        var matchedByAPattern = items.Where(i => patterns.Any(p => p.IsMatch(i.Text))).ToArray();
         var provenClean = items.Where(i => automaton.ProvesClean(i.Text)).ToArray();
 
         Assert.NotEmpty(matchedByAPattern);

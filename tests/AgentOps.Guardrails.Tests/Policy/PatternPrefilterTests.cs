@@ -45,7 +45,8 @@ public sealed class PatternPrefilterTests
     {
         var rule = s_promoted.SecretPatterns.Concat(s_promoted.InjectionPatterns).First(r => r.Id == id);
 
-        var matched = s_texts.Where(t => rule.Pattern.IsMatch(t)).ToArray();
+        var pattern = rule.Pattern.Untimed();
+        var matched = s_texts.Where(t => pattern.IsMatch(t)).ToArray();
         var skipped = s_texts.Count(rule.CannotMatch);
 
         // The property only means something if the corpora hold matches of the pattern.
