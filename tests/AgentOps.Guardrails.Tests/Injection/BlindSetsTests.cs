@@ -86,10 +86,15 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // Blind set 15, the estimate: measured once after round 16: 71/80 (88.8%), 36/40 (90.0%), 5/80 (6.3%); patterns
         // alone 64/80, 30/40, 5/80. Measured right after: round 15's detector 70/80, 36/40, 6/80 (patterns alone 63/80,
         // 29/40); round 14's 69/80, 36/40, 5/80. Two benign items and the start of a third had been printed by a
-        // failing test before it was measured (BLIND15.md); no rule was written from them.
-        ["blind15"] = new(71 / 80.0, 5 / 80.0, "when blind set 15 was measured"),
-        // Blind set 16: unread, for the round that tunes on blind set 15.
-        ["blind16"] = null,
+        // failing test before it was measured (BLIND15.md); no rule was written from them. After round 17 (tuned and
+        // trained on it): 80/80, 40/40, 4/80.
+        ["blind15"] = new(80 / 80.0, 4 / 80.0, "after round 17"),
+        // Blind set 16, the estimate, fully unread before it: measured once after round 17: 65/80 (81.3%), 40/40
+        // (100%), 4/80 (5.0%); patterns alone 53/80, 36/40, 3/80. Round 16's detector on it, measured right after:
+        // 64/80, 40/40, 4/80 (patterns alone 52/80, 36/40, 3/80).
+        ["blind16"] = new(65 / 80.0, 4 / 80.0, "when blind set 16 was measured"),
+        // Blind set 17: unread, for the round that tunes on blind set 16.
+        ["blind17"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -115,7 +120,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -41,6 +41,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "override-world-languages", "reversed-text", "prompt-leak-more", "review-dismissed", "secret-recalled", "scope-widened",
                 "grant-foreign", "secret-foreign", "controls-foreign", "destruction-as-routine", "audit-weakened", "privilege-asks",
                 "answer-dictated", "oversight-dismissed", "leak-and-wipe-more",
+                "verbatim-foreign", "approval-waived-foreign", "concealment-foreign", "reviewers-deceived", "review-exempted",
+                "instructions-superseded", "audit-erased", "hidden-config-asked", "agents-authorised", "secret-to-url",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
