@@ -207,38 +207,7 @@ public sealed class QuotedMentions(
 
     private bool Obeys(string outside) => (_obeyPrefilter is not { } prefilter || prefilter.IsMatch(outside)) && Obey.IsMatch(outside);
 
-    // The quote's matches as the one regex would find them: leftmost first, and where parts overlap, the earlier part
-    // (its alternatives come first in the file) wins, as an earlier alternative does within one regex.
-    private IEnumerable<Match> QuoteMatches(string normalised)
-    {
-        var parts = _quoteParts;
-        if (parts.Count == 1)
-        {
-            foreach (Match match in parts[0].Matches(normalised))
-            {
-                yield return match;
-            }
-            yield break;
-        }
-        var found = new List<(Match Match, int Part)>();
-        for (var part = 0; part < parts.Count; part++)
-        {
-            foreach (Match match in parts[part].Matches(normalised))
-            {
-                found.Add((match, part));
-            }
-        }
-        found.Sort(static (a, b) => a.Match.Index != b.Match.Index ? a.Match.Index.CompareTo(b.Match.Index) : a.Part.CompareTo(b.Part));
-        var end = 0;
-        foreach (var (match, _) in found)
-        {
-            if (match.Index >= end)
-            {
-                end = match.Index + Math.Max(match.Length, 1);
-                yield return match;
-            }
-        }
-    }
+    private IEnumerable<Match> QuoteMatches(string normalised) => LinearEngine.Matches(_quoteParts, normalised);
 
     private static void Fill(char[] text, List<(int Start, int Length)>? spans)
     {

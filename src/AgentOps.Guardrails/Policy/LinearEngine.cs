@@ -46,6 +46,52 @@ internal static class LinearEngine
         return TrySplit(alternatives, regex, parts) ? parts : null;
     }
 
+    /// <summary>
+    /// The matches of <paramref name="parts"/> (from <see cref="Split"/>) in <paramref name="text"/> as the one regex
+    /// would find them: leftmost first, and where parts overlap, the earlier part wins, as an earlier alternative does
+    /// within one regex. The parts' match streams are merged as they are read, so a screen collects no list of them.
+    /// </summary>
+    public static IEnumerable<Match> Matches(IReadOnlyList<Regex> parts, string text)
+    {
+        if (parts.Count == 1)
+        {
+            for (var match = parts[0].Match(text); match.Success; match = match.NextMatch())
+            {
+                yield return match;
+            }
+            yield break;
+        }
+        var next = new Match[parts.Count];
+        for (var part = 0; part < next.Length; part++)
+        {
+            next[part] = parts[part].Match(text);
+        }
+        var end = 0;
+        while (true)
+        {
+            var earliest = -1;
+            for (var part = 0; part < next.Length; part++)
+            {
+                // Strictly earlier only: on the same index the lower part, read first, keeps it.
+                if (next[part].Success && (earliest < 0 || next[part].Index < next[earliest].Index))
+                {
+                    earliest = part;
+                }
+            }
+            if (earliest < 0)
+            {
+                yield break;
+            }
+            var match = next[earliest];
+            next[earliest] = match.NextMatch();
+            if (match.Index >= end)
+            {
+                end = match.Index + Math.Max(match.Length, 1);
+                yield return match;
+            }
+        }
+    }
+
     /// <summary>The pattern without its lookarounds on the linear engine, for a regex that cannot run there itself; null otherwise.</summary>
     public static Regex? Prefilter(Regex regex) =>
         (regex.Options & RegexOptions.NonBacktracking) == 0 && RegexLookarounds.Remove(regex.ToString()) is { } stripped
