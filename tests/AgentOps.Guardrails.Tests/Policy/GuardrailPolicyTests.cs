@@ -43,6 +43,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "answer-dictated", "oversight-dismissed", "leak-and-wipe-more",
                 "verbatim-foreign", "approval-waived-foreign", "concealment-foreign", "reviewers-deceived", "review-exempted",
                 "instructions-superseded", "audit-erased", "hidden-config-asked", "agents-authorised", "secret-to-url",
+                "acrostic-leak", "review-removed-briefly", "temporary-admin", "recovery-skipped", "staged-for-real", "review-ventriloquised",
+                "harm-foreign-more",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
