@@ -406,15 +406,8 @@ public sealed record GuardrailPolicy(
     // the timeout as before). They are five, and cheap to build next to the injection patterns.
     private static Regex CompileLinear(string pattern)
     {
-        const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
-        try
-        {
-            return new Regex(pattern, Options | RegexOptions.NonBacktracking, s_regexTimeout);
-        }
-        catch (NotSupportedException)
-        {
-            return new Regex(pattern, Options, s_regexTimeout);
-        }
+        var interpreted = Compile(pattern);
+        return LinearEngine.TryBuild(pattern, interpreted) ?? interpreted;
     }
 
     internal static YamlMappingNode LoadRoot(string file)
