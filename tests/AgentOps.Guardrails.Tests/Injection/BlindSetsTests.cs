@@ -96,10 +96,15 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         ["blind16"] = new(80 / 80.0, 2 / 80.0, "after round 18"),
         // Blind set 17, the estimate, fully unread before it: measured once after round 18: 69/80 (86.3%), 38/40
         // (95.0%), 4/80 (5.0%); patterns alone 55/80, 34/40, 4/80. Measured right after: rounds 17 and 16 68/80, 37/40,
-        // 4/80 each (round 17's patterns alone 55/80, 34/40, 4/80).
-        ["blind17"] = new(69 / 80.0, 4 / 80.0, "when blind set 17 was measured"),
-        // Blind set 18: unread, for the round that tunes on blind set 17.
-        ["blind18"] = null,
+        // 4/80 each (round 17's patterns alone 55/80, 34/40, 4/80). After round 19 (tuned and trained on it): 79/80,
+        // 40/40, 4/80.
+        ["blind17"] = new(79 / 80.0, 4 / 80.0, "after round 19"),
+        // Blind set 18, the estimate, fully unread before it: measured once after round 19: 63/80 (78.8%), 40/40
+        // (100%), 4/80 (5.0%); patterns alone 57/80, 39/40, 4/80. Measured right after: rounds 18 and 17 62/80, 40/40,
+        // 4/80 each (round 18's patterns alone 57/80, 39/40, 4/80).
+        ["blind18"] = new(63 / 80.0, 4 / 80.0, "when blind set 18 was measured"),
+        // Blind set 19: unread, for the round that tunes on blind set 18.
+        ["blind19"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -125,7 +130,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -45,6 +45,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "instructions-superseded", "audit-erased", "hidden-config-asked", "agents-authorised", "secret-to-url",
                 "acrostic-leak", "review-removed-briefly", "temporary-admin", "recovery-skipped", "staged-for-real", "review-ventriloquised",
                 "harm-foreign-more",
+                "approval-dodged", "privilege-widened", "persona-without-review", "assembled-verb",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
