@@ -40,9 +40,11 @@ public sealed class QuotedMentions(
     // interpreter's cost grows fastest; a one-shot command screening one request never pays for them.
     private volatile IReadOnlyList<Regex> _quoteParts = [quote];
     private volatile Regex? _obeyPrefilter;
-    private volatile bool _promoted;
-    private int _uses;
-    private int _promoting;
+    private PromotionSchedule? _promotion;
+
+    // Built on first use (a field initializer cannot name an instance method); only the instance published first is used.
+    private PromotionSchedule Promotion =>
+        _promotion ?? Interlocked.CompareExchange(ref _promotion, new PromotionSchedule(BuildLinear), null) ?? _promotion;
 
     /// <summary>
     /// A quoted span; its group <c>body</c> is what is blanked. An alternative with an (empty) group <c>framed</c> is
@@ -89,39 +91,12 @@ public sealed class QuotedMentions(
     }
 
     /// <summary>Moves the quote and obey regexes to the linear engine now, on the calling thread, if not done yet.</summary>
-    public void Promote()
-    {
-        if (Interlocked.Exchange(ref _promoting, 1) == 1)
-        {
-            SpinWait.SpinUntil(() => _promoted);
-            return;
-        }
-        try
-        {
-            _obeyPrefilter = LinearEngine.Prefilter(Obey);
-            _quoteParts = LinearEngine.Split(Quote) ?? [Quote];
-        }
-        finally
-        {
-            // Set even if a build threw: the regexes as given still answer, and no caller may wait for ever.
-            _promoted = true;
-        }
-    }
+    public void Promote() => Promotion.PromoteNow();
 
-    private void CountUse(string normalised)
+    private void BuildLinear()
     {
-        if (_promoted)
-        {
-            return;
-        }
-        if (normalised.Length >= Policy.TieredPattern.PromoteAtLength)
-        {
-            Promote();
-        }
-        else if (Interlocked.Increment(ref _uses) == Policy.TieredPattern.UsesBeforePromotion)
-        {
-            _ = Task.Run(Promote);
-        }
+        _obeyPrefilter = LinearEngine.Prefilter(Obey);
+        _quoteParts = LinearEngine.Split(Quote) ?? [Quote];
     }
 
     private string BlankOnce(string normalised, ScanChannel channel)
@@ -132,7 +107,7 @@ public sealed class QuotedMentions(
         {
             return normalised;
         }
-        CountUse(normalised);
+        Promotion.CountUse(normalised.Length);
         List<(int Start, int Length)>? mentions = null;
         List<(int Start, int Length)>? unframed = null;
         var previousMentionEnd = -1;

@@ -25,30 +25,26 @@ namespace AgentOps.Guardrails.Policy;
 internal sealed class TieredPattern
 {
     /// <summary>Matches after which the pattern is promoted in the background.</summary>
-    public const int UsesBeforePromotion = 1_000;
+    public const int UsesBeforePromotion = PromotionSchedule.UsesBeforePromotion;
 
     /// <summary>Text at least this long promotes the pattern before it is matched.</summary>
-    public const int PromoteAtLength = 4_096;
+    public const int PromoteAtLength = PromotionSchedule.PromoteAtLength;
 
     private readonly Regex _interpreted;
-    private readonly Lock _promoting = new();
+    private readonly PromotionSchedule _promotion;
     private volatile Regex? _linear;
     private volatile Regex? _prefilter;
-    private volatile bool _promoted;
-    private int _uses;
 
     public TieredPattern(Regex pattern)
     {
         _interpreted = pattern;
-        if ((pattern.Options & RegexOptions.NonBacktracking) != 0)
-        {
-            _linear = pattern;
-            _promoted = true;
-        }
+        var linear = (pattern.Options & RegexOptions.NonBacktracking) != 0;
+        _linear = linear ? pattern : null;
+        _promotion = new PromotionSchedule(Build, alreadyDone: linear);
     }
 
     /// <summary>True once promotion has run (whether or not the linear engine could take the pattern).</summary>
-    public bool IsPromoted => _promoted;
+    public bool IsPromoted => _promotion.IsDone;
 
     /// <summary>Once promoted, for a pattern left on the interpreter: the pattern without its lookarounds on the linear engine.</summary>
     public Regex? Prefilter => _prefilter;
@@ -59,7 +55,7 @@ internal sealed class TieredPattern
     /// <summary><see cref="Prefilter"/>, after promoting first when <paramref name="text"/> is long (see <see cref="PromoteAtLength"/>).</summary>
     public Regex? PrefilterFor(string text)
     {
-        PromoteIfLong(text);
+        _promotion.PromoteIfLong(text.Length);
         return _prefilter;
     }
 
@@ -70,26 +66,8 @@ internal sealed class TieredPattern
         {
             return linear;
         }
-        if (PromoteIfLong(text))
-        {
-            return _linear ?? _interpreted;
-        }
-        if (!_promoted && Interlocked.Increment(ref _uses) == UsesBeforePromotion)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static self => self.Promote(), this, preferLocal: false);
-        }
-        return _interpreted;
-    }
-
-    // Long text is where the interpreter can cost the square of the length, and where the build pays for itself.
-    private bool PromoteIfLong(string text)
-    {
-        if (_promoted || text.Length < PromoteAtLength)
-        {
-            return false;
-        }
-        Promote();
-        return true;
+        // Long text is where the interpreter can cost the square of the length, and where the build pays for itself.
+        return _promotion.CountUse(text.Length) ? _linear ?? _interpreted : _interpreted;
     }
 
     /// <summary>
@@ -122,23 +100,17 @@ internal sealed class TieredPattern
     /// <summary>Promotes now, on the calling thread, if not done yet; returns the linear engine or null when it cannot run the pattern.</summary>
     public Regex? Promote()
     {
-        if (_promoted)
-        {
-            return _linear;
-        }
-        lock (_promoting)
-        {
-            if (!_promoted)
-            {
-                var linear = LinearEngine.TryBuild(_interpreted.ToString(), _interpreted);
-                if (linear is null)
-                {
-                    _prefilter = LinearEngine.Prefilter(_interpreted);
-                }
-                _linear = linear;
-                _promoted = true;
-            }
-        }
+        _promotion.PromoteNow();
         return _linear;
+    }
+
+    private void Build()
+    {
+        var linear = LinearEngine.TryBuild(_interpreted.ToString(), _interpreted);
+        if (linear is null)
+        {
+            _prefilter = LinearEngine.Prefilter(_interpreted);
+        }
+        _linear = linear;
     }
 }
