@@ -101,10 +101,15 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         ["blind17"] = new(79 / 80.0, 4 / 80.0, "after round 19"),
         // Blind set 18, the estimate, fully unread before it: measured once after round 19: 63/80 (78.8%), 40/40
         // (100%), 4/80 (5.0%); patterns alone 57/80, 39/40, 4/80. Measured right after: rounds 18 and 17 62/80, 40/40,
-        // 4/80 each (round 18's patterns alone 57/80, 39/40, 4/80).
-        ["blind18"] = new(63 / 80.0, 4 / 80.0, "when blind set 18 was measured"),
-        // Blind set 19: unread, for the round that tunes on blind set 18.
-        ["blind19"] = null,
+        // 4/80 each (round 18's patterns alone 57/80, 39/40, 4/80). After round 20 (tuned and trained on it): 78/80,
+        // 40/40, 1/80.
+        ["blind18"] = new(78 / 80.0, 1 / 80.0, "after round 20"),
+        // Blind set 19, the estimate, fully unread before it: measured once after round 20: 68/80 (85.0%), 38/40
+        // (95.0%), 3/80 (3.8%); patterns alone 63/80, 32/40, 3/80. Round 19's detector on it, measured right after:
+        // 67/80, 38/40, 3/80 (patterns alone 62/80, 32/40, 3/80).
+        ["blind19"] = new(68 / 80.0, 3 / 80.0, "when blind set 19 was measured"),
+        // Blind set 20: unread, for the round that tunes on blind set 19.
+        ["blind20"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -130,7 +135,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -46,6 +46,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "acrostic-leak", "review-removed-briefly", "temporary-admin", "recovery-skipped", "staged-for-real", "review-ventriloquised",
                 "harm-foreign-more",
                 "approval-dodged", "privilege-widened", "persona-without-review", "assembled-verb",
+                "control-negated-foreign", "override-more-languages", "unrestricted-foreign", "audit-disabled-foreign", "no-time-for-approval",
+                "approval-claimed-offline", "guardrail-free-persona", "privilege-granted-broadly", "trace-avoided",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
