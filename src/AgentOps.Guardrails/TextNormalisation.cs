@@ -8,6 +8,7 @@ namespace AgentOps.Guardrails;
 /// folded to Latin ("іgnоrе"), and with "leetspeak" inside a word ("ign0re",
 /// "prev1ous") read back as letters: only in a word that starts with a letter and mixes letters with 0, 1, 3, 4, 5 or
 /// 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1") are left as they are.
+/// Base64 and hex runs that decode to readable text are decoded and appended (see <see cref="EncodedPayloads"/>).
 /// Text that none of this changes is returned as the same instance: every tool argument is screened on every call, and
 /// most are plain ASCII that needs nothing, so the usual case allocates nothing.
 /// </summary>
@@ -15,6 +16,11 @@ internal static class TextNormalisation
 {
     public static string Normalise(string text)
     {
+        // Decoded payloads are appended before the rest, so they are normalised like the text around them.
+        if (EncodedPayloads.Decode(text) is { } decoded)
+        {
+            text = text + "\n" + decoded;
+        }
         if (Ascii.IsValid(text))
         {
             // NFKC changes no ASCII character, and the invisible characters are all outside ASCII.

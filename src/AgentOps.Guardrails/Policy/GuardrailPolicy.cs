@@ -55,9 +55,17 @@ public sealed record GuardrailPolicy(
             throw new InvalidDataException($"{file}: '{key}' must be a list.");
         }
         var rules = new List<PatternRule>();
+        var firstLines = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var item in list.Children.OfType<YamlMappingNode>())
         {
             var id = Scalar(item, "id") ?? throw new InvalidDataException($"{file}: every pattern needs an id.");
+            // A refusal names its pattern by id, and a weight counts once per id: a second pattern under an id in use
+            // would hide behind the first in every explanation (round 20 added one by mistake).
+            var line = item.Children[new YamlScalarNode("id")].Start.Line;
+            if (!firstLines.TryAdd(id, line))
+            {
+                throw new InvalidDataException($"{file}:{line}: pattern id '{id}' is already used at line {firstLines[id]}; every pattern needs an id of its own.");
+            }
             if (!item.Children.TryGetValue(new YamlScalarNode("regex"), out var regexNode) || regexNode is not YamlScalarNode { Value: { } pattern })
             {
                 throw new InvalidDataException($"{file}: pattern '{id}' needs a regex.");

@@ -46,8 +46,10 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "acrostic-leak", "review-removed-briefly", "temporary-admin", "recovery-skipped", "staged-for-real", "review-ventriloquised",
                 "harm-foreign-more",
                 "approval-dodged", "privilege-widened", "persona-without-review", "assembled-verb",
-                "control-negated-foreign", "override-more-languages", "unrestricted-foreign", "audit-disabled-foreign", "no-time-for-approval",
+                "control-negated-foreign", "override-thai", "unrestricted-foreign", "audit-disabled-foreign", "no-time-for-approval",
                 "approval-claimed-offline", "guardrail-free-persona", "privilege-granted-broadly", "trace-avoided",
+                "decoded-instruction", "output-hijacked", "control-zeroed", "persona-from-the-past", "safeguard-disabled-foreign",
+                "prompt-asked-foreign", "data-ended-early", "oversight-skipped",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
@@ -193,6 +195,7 @@ public sealed class GuardrailPolicyTests : IDisposable
     [InlineData("patterns:\n  - id: a\n    regex: 'x'\n    weights: { chat: 0.5 }\n", ":4: pattern 'a' weights: unknown channel 'chat'")]
     [InlineData("patterns:\n  - id: thai\n    regex: 'ลืมคำสั่ง'\n", ":3: pattern 'thai' regex holds 'ำ' (U+0E33), which the screen never sees")]
     [InlineData("patterns:\n  - id: wide\n    regex: 'ＡＩ agent'\n", ":3: pattern 'wide' regex holds 'Ａ' (U+FF21)")]
+    [InlineData("patterns:\n  - id: twice\n    regex: 'x'\n  - id: once\n    regex: 'y'\n  - id: twice\n    regex: 'z'\n", ":6: pattern id 'twice' is already used at line 2")]
     public void Load_BadWeightOrThreshold_FailsNamingFileLineAndField(string yaml, string message)
     {
         var file = Path.Combine(_directory, "injection.yaml");
