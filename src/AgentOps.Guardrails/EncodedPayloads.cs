@@ -32,28 +32,32 @@ internal static class EncodedPayloads
     public static string? Decode(string text)
     {
         StringBuilder? decoded = null;
+        var span = text.AsSpan();
         var i = 0;
         while (i < text.Length)
         {
-            if (!IsBase64Char(text[i]))
+            // Vectorised skips over what cannot be in a run and over each run: most runs are ordinary words, and the
+            // screen does this for every tool argument of every call.
+            var next = span[i..].IndexOfAny(s_base64Chars);
+            if (next < 0)
             {
-                i++;
+                break;
+            }
+            var start = i + next;
+            var length = span[start..].IndexOfAnyExcept(s_base64Chars);
+            i = length < 0 ? text.Length : start + length;
+            if (i - start < MinimumRun)
+            {
                 continue;
             }
-            var start = i;
-            var hex = true;
-            while (i < text.Length && IsBase64Char(text[i]))
-            {
-                hex &= char.IsAsciiHexDigit(text[i]);
-                i++;
-            }
+            var hex = span[start..i].IndexOfAnyExcept(s_hexChars) < 0;
             var end = i;
             while (i < text.Length && text[i] == '=' && i - end < 2)
             {
                 i++;
             }
             // A run must stand alone: "sha256:<digest>" and "key=<value>" qualify, a run inside a longer word does not.
-            if (end - start < MinimumRun || (i < text.Length && char.IsLetterOrDigit(text[i])) || (start > 0 && char.IsLetterOrDigit(text[start - 1])))
+            if ((i < text.Length && char.IsLetterOrDigit(text[i])) || (start > 0 && char.IsLetterOrDigit(text[start - 1])))
             {
                 continue;
             }
@@ -75,7 +79,9 @@ internal static class EncodedPayloads
     /// <summary>What stands before text decoded from base64.</summary>
     public const string Base64Marker = "[decoded base64] ";
 
-    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/';
+    private static readonly SearchValues<char> s_base64Chars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
+    private static readonly SearchValues<char> s_hexChars = SearchValues.Create("0123456789ABCDEFabcdef");
 
     private static string? FromHex(ReadOnlySpan<char> run)
     {
