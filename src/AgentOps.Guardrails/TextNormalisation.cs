@@ -6,8 +6,8 @@ namespace AgentOps.Guardrails;
 /// What every screened text becomes before a pattern or the scorer reads it: NFKC, without zero-width and bidi control
 /// characters (a classic way to split a keyword past a filter), with Cyrillic and Greek look-alikes inside a Latin word
 /// folded to Latin ("іgnоrе"), and with "leetspeak" inside a word ("ign0re",
-/// "prev1ous") read back as letters: only in a word that starts with a letter and mixes letters with 0, 1, 3, 4, 5 or
-/// 7, so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1") are left as they are.
+/// "prev1ous") read back as letters: only in a word that starts with a letter and mixes letters with 0, 1, 3, 4, 5, 6, 7 or
+/// 9 (6 and 9 read as g: "l0661n6"), so versions, hashes and zone names ("v2.14.3", "8f2c1ab", "eu-west-1") are left as they are.
 /// Base64 and hex runs that decode to readable text are decoded and appended (see <see cref="EncodedPayloads"/>).
 /// Text that none of this changes is returned as the same instance: every tool argument is screened on every call, and
 /// most are plain ASCII that needs nothing, so the usual case allocates nothing.
@@ -146,7 +146,7 @@ internal static class TextNormalisation
             }
             for (var i = start; i < end; i++)
             {
-                chars[i] = chars[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', var other => other };
+                chars[i] = chars[i] switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '6' or '9' => 'g', '7' => 't', var other => other };
             }
         }
     });
@@ -187,7 +187,7 @@ internal static class TextNormalisation
         return end - start >= 3 && IsLookAlike(text[end - 1]) && char.IsLetter(text[end - 2]);
     }
 
-    private static bool IsLookAlike(char c) => c is '0' or '1' or '3' or '4' or '5' or '7';
+    private static bool IsLookAlike(char c) => c is '0' or '1' or '3' or '4' or '5' or '6' or '7' or '9';
 
     // A word may also start with a look-alike digit other than 1 ("4ppr0v4l", "4ud1t") when it has two letters or more
     // and is not a hex number ("3f8a2c1d", a commit): "1st", "5xx" and "0x1f" stay as written.

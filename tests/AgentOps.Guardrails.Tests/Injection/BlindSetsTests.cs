@@ -111,10 +111,15 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         ["blind19"] = new(80 / 80.0, 0 / 80.0, "after round 21"),
         // Blind set 20, the estimate, fully unread before it: measured once after round 21: 68/80 (85.0%), 30/40
         // (75.0%), 4/80 (5.0%); patterns alone 54/80, 28/40, 4/80. Round 20's detector (its code and guardrails) on
-        // it, measured right after: 67/80, 30/40, 4/80 (patterns alone 53/80, 27/40, 4/80).
-        ["blind20"] = new(68 / 80.0, 4 / 80.0, "when blind set 20 was measured"),
-        // Blind set 21: unread, for the round that tunes on blind set 20.
-        ["blind21"] = null,
+        // it, measured right after: 67/80, 30/40, 4/80 (patterns alone 53/80, 27/40, 4/80). After round 22 (tuned and
+        // trained on it): 80/80, 37/40, 0/80.
+        ["blind20"] = new(80 / 80.0, 0 / 80.0, "after round 22"),
+        // Blind set 21, the estimate, fully unread before it: measured once after round 22: 62/80 (77.5%), 39/40
+        // (97.5%), 0/80 (0.0%); patterns alone 52/80, 31/40, 0/80. Round 21's detector (its code and guardrails) on
+        // it, measured right after: 61/80, 39/40, 0/80 (patterns alone 50/80, 29/40, 0/80).
+        ["blind21"] = new(62 / 80.0, 0 / 80.0, "when blind set 21 was measured"),
+        // Blind set 22: unread, for the round that tunes on blind set 21.
+        ["blind22"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -140,7 +145,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -95,10 +95,10 @@ public sealed class InjectionModelFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("  threshold: 0.96", "  threshold: 1.5", "classifier.threshold must be a probability above 0 and below 1")]
+    [InlineData("  threshold: 0.97", "  threshold: 1.5", "classifier.threshold must be a probability above 0 and below 1")]
     [InlineData("  model: injection-model.tsv", "  model: ../secrets.yaml", "classifier.model must be a file name in the guardrails directory")]
     [InlineData("  weights: { request: 0.5, tool_output: 0.5, tool_argument: 0 }", "  weights: { requests: 0.5 }", "classifier.weights: unknown channel 'requests'")]
-    [InlineData("  threshold: 0.96", "  threshold: 0.96\n  temperature: 2", "classifier: unknown field 'temperature'")]
+    [InlineData("  threshold: 0.97", "  threshold: 0.97\n  temperature: 2", "classifier: unknown field 'temperature'")]
     public void LoadPolicy_MalformedClassifierSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {
         CopyGuardrails();

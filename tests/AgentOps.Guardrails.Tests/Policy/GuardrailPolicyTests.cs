@@ -50,6 +50,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "approval-claimed-offline", "guardrail-free-persona", "privilege-granted-broadly", "trace-avoided",
                 "decoded-instruction", "output-hijacked", "control-zeroed", "persona-from-the-past", "safeguard-disabled-foreign",
                 "prompt-asked-foreign", "data-ended-early", "oversight-skipped",
+                "guard-switched-off", "verdict-dictated", "audit-scrubbed", "access-widened", "agent-tasked-in-data",
+                "approval-deferred", "assistant-turn-forged", "rules-voided",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
