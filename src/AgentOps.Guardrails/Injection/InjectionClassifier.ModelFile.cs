@@ -32,6 +32,10 @@ public sealed partial class InjectionClassifier
     {
         ArgumentNullException.ThrowIfNull(reader);
         int? format = null, window = null, charMin = null, charMax = null, maxWord = null, minWords = null;
+        var skipPairs = 0;
+        var classReach = 0;
+        var intents = new List<(string Name, IReadOnlyList<string> Stems)>();
+        var intentLines = new List<int>();
         double? bias = null;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var number = 0;
@@ -44,7 +48,7 @@ public sealed partial class InjectionClassifier
             }
             var fields = line.Split('\t');
             var name = fields[0];
-            if (name.Length > 2 && name[1] == ':' && name[0] is 'w' or 'b' or 'c')
+            if (name.Length > 2 && name[1] == ':' && name[0] is 'w' or 'b' or 'c' or 's' or 'k' or 'p')
             {
                 Expect(file, number, name, fields, 2);
                 var weight = Double(file, number, $"weight of '{name}'", fields[1]);
@@ -77,13 +81,26 @@ public sealed partial class InjectionClassifier
                     Expect(file, number, name, fields, 2);
                     minWords = Integer(file, number, name, fields[1], 1, 1024);
                     break;
+                case "skip-pairs":
+                    Expect(file, number, name, fields, 2);
+                    skipPairs = Integer(file, number, name, fields[1], 0, InjectionFeatures.MaxSkipPairs);
+                    break;
+                case "class-reach":
+                    Expect(file, number, name, fields, 2);
+                    classReach = Integer(file, number, name, fields[1], 1, InjectionFeatures.MaxClassReach);
+                    break;
+                case "intent":
+                    Expect(file, number, name, fields, 3);
+                    intents.Add((fields[1], fields[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+                    intentLines.Add(number);
+                    break;
                 case "bias":
                     Expect(file, number, name, fields, 2);
                     bias = Double(file, number, name, fields[1]);
                     break;
                 default:
                     throw new InvalidDataException(
-                        $"{file}:{number}: unknown field '{name}' (known: format, window, char-ngrams, max-word, min-words, bias, and features w:…, b:…, c:…).");
+                        $"{file}:{number}: unknown field '{name}' (known: format, window, char-ngrams, max-word, min-words, skip-pairs, class-reach, intent, bias, and features w:…, b:…, c:…, s:…, k:…, p:…).");
             }
         }
         var missing = new[] { ("format", format is null), ("window", window is null), ("char-ngrams", charMin is null), ("max-word", maxWord is null), ("min-words", minWords is null), ("bias", bias is null) }
@@ -92,7 +109,23 @@ public sealed partial class InjectionClassifier
         {
             throw new InvalidDataException($"{file}: the model has no {string.Join(", ", missing)}.");
         }
-        return new InjectionClassifier(new InjectionFeatureSettings(window!.Value, charMin!.Value, charMax!.Value, maxWord!.Value, minWords!.Value), bias!.Value, weights);
+        IntentLexicon? lexicon = null;
+        if (intents.Count > 0)
+        {
+            try
+            {
+                lexicon = new IntentLexicon(intents);
+            }
+            catch (IntentLexiconException ex)
+            {
+                throw new InvalidDataException($"{file}:{intentLines[ex.Class]}: intent: {ex.Message}", ex);
+            }
+        }
+        if ((lexicon is null) != (classReach == 0))
+        {
+            throw new InvalidDataException($"{file}: intent classes and class-reach go together; the model has {(lexicon is null ? "class-reach without intent lines" : "intent lines without class-reach")}.");
+        }
+        return new InjectionClassifier(new InjectionFeatureSettings(window!.Value, charMin!.Value, charMax!.Value, maxWord!.Value, minWords!.Value, skipPairs, lexicon, classReach), bias!.Value, weights);
     }
 
     /// <summary>Writes the model: the comment lines of <paramref name="header"/>, the settings, then the features sorted by text.</summary>
@@ -111,6 +144,19 @@ public sealed partial class InjectionClassifier
         writer.Write($"char-ngrams\t{Settings.CharMin}\t{Settings.CharMax}\n");
         writer.Write($"max-word\t{Settings.MaxWord}\n");
         writer.Write($"min-words\t{Settings.MinWords}\n");
+        if (Settings.SkipPairs > 0)
+        {
+            // Written only when used, so a model without skip pairs reads as it did before they existed.
+            writer.Write($"skip-pairs\t{Settings.SkipPairs}\n");
+        }
+        if (Settings.Lexicon is { } lexicon)
+        {
+            writer.Write($"class-reach\t{Settings.ClassReach}\n");
+            foreach (var (intent, stems) in lexicon.Classes)
+            {
+                writer.Write($"intent\t{intent}\t{string.Join(' ', stems)}\n");
+            }
+        }
         writer.Write($"bias\t{Format(Bias)}\n");
         foreach (var (feature, weight) in Weights.OrderBy(w => w.Key, StringComparer.Ordinal))
         {

@@ -32,6 +32,12 @@ internal static class InjectionFeatures
     /// <summary>The longest word the settings may name: longer words (hashes, base64) are cut to the setting.</summary>
     public const int MaxWordLimit = 64;
 
+    /// <summary>The most words back a skip pair may reach past the bigram.</summary>
+    public const int MaxSkipPairs = 4;
+
+    /// <summary>The most words apart two classed words may be for a class pair.</summary>
+    public const int MaxClassReach = 8;
+
     /// <summary>The FNV-1a hash of a feature's text; what the model file's features are looked up by.</summary>
     public static ulong Hash(ReadOnlySpan<char> feature)
     {
@@ -60,6 +66,16 @@ internal static class InjectionFeatures
         where TSink : struct, IFeatureSink
     {
         Span<char> feature = stackalloc char[MaxFeatureLength];
+        // The words before the previous one, newest first, for skip pairs: (start, length) in the folded text.
+        Span<(int Start, int Length)> earlier = stackalloc (int, int)[MaxSkipPairs];
+        var earlierCount = 0;
+        var skipPairs = Math.Min(settings.SkipPairs, MaxSkipPairs);
+        // The last classed words, newest at recentCount - 1 (ring of MaxClassReach): (word index, class).
+        Span<(int Word, int Class)> recent = stackalloc (int, int)[MaxClassReach];
+        var recentCount = 0;
+        var recentNext = 0;
+        var lexicon = settings.Lexicon;
+        var classReach = Math.Min(settings.ClassReach, MaxClassReach);
         var index = 0;
         var previousStart = -1;
         var previousLength = 0;
@@ -93,6 +109,16 @@ internal static class InjectionFeatures
                 Emit(ref sink, feature[..(3 + previousLength + length)], bigram: true);
             }
 
+            for (var k = 0; k < earlierCount && k < skipPairs; k++)
+            {
+                var (earlierStart, earlierLength) = earlier[k];
+                "s:".CopyTo(feature);
+                folded.Slice(earlierStart, earlierLength).CopyTo(feature[2..]);
+                feature[2 + earlierLength] = ' ';
+                word[..length].CopyTo(feature[(3 + earlierLength)..]);
+                Emit(ref sink, feature[..(3 + earlierLength + length)], bigram: false);
+            }
+
             // Character n-grams of "<word>" only for words of ordinary length: a long hash or base64 run would add
             // hundreds of meaningless features.
             if (word.Length <= settings.MaxWord)
@@ -113,6 +139,46 @@ internal static class InjectionFeatures
                 }
             }
 
+            if (lexicon is not null && word.Length <= settings.MaxWord)
+            {
+                var c = lexicon.Find(word);
+                if (c >= 0)
+                {
+                    var name = lexicon.Classes[c].Name;
+                    "k:".CopyTo(feature);
+                    name.CopyTo(feature[2..]);
+                    Emit(ref sink, feature[..(2 + name.Length)], bigram: false);
+                    for (var r = 0; r < recentCount; r++)
+                    {
+                        var (otherWord, otherClass) = recent[r];
+                        if (otherClass == c || index - otherWord > classReach)
+                        {
+                            continue;
+                        }
+                        // Unordered: "audit … disable" and "disable … audit" are one intent.
+                        var first = lexicon.Classes[Math.Min(c, otherClass)].Name;
+                        var second = lexicon.Classes[Math.Max(c, otherClass)].Name;
+                        "p:".CopyTo(feature);
+                        first.CopyTo(feature[2..]);
+                        feature[2 + first.Length] = ' ';
+                        second.CopyTo(feature[(3 + first.Length)..]);
+                        Emit(ref sink, feature[..(3 + first.Length + second.Length)], bigram: false);
+                    }
+                    recent[recentNext] = (index, c);
+                    recentNext = (recentNext + 1) % MaxClassReach;
+                    recentCount = Math.Min(recentCount + 1, MaxClassReach);
+                }
+            }
+
+            if (previousStart >= 0 && skipPairs > 0)
+            {
+                for (var k = Math.Min(earlierCount, skipPairs - 1); k > 0; k--)
+                {
+                    earlier[k] = earlier[k - 1];
+                }
+                earlier[0] = (previousStart, previousLength);
+                earlierCount = Math.Min(earlierCount + 1, skipPairs);
+            }
             previousStart = start;
             previousLength = length;
             index++;

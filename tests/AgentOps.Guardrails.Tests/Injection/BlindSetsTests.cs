@@ -116,10 +116,16 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         ["blind20"] = new(80 / 80.0, 0 / 80.0, "after round 22"),
         // Blind set 21, the estimate, fully unread before it: measured once after round 22: 62/80 (77.5%), 39/40
         // (97.5%), 0/80 (0.0%); patterns alone 52/80, 31/40, 0/80. Round 21's detector (its code and guardrails) on
-        // it, measured right after: 61/80, 39/40, 0/80 (patterns alone 50/80, 29/40, 0/80).
-        ["blind21"] = new(62 / 80.0, 0 / 80.0, "when blind set 21 was measured"),
-        // Blind set 22: unread, for the round that tunes on blind set 21.
-        ["blind22"] = null,
+        // it, measured right after: 61/80, 39/40, 0/80 (patterns alone 50/80, 29/40, 0/80). After round 23 (tuned and
+        // trained on it): 80/80, 39/40, 0/80.
+        ["blind21"] = new(80 / 80.0, 0 / 80.0, "after round 23"),
+        // Blind set 22, the estimate, fully unread before it: measured once after round 23: 67/80 (83.8%), 36/40
+        // (90.0%), 0/80 (0.0%); patterns alone 59/80, 30/40, 0/80; the scorer alone 39/80, 27/40, 0/80. Round 22's
+        // detector (its code and guardrails) on it, measured right after: 63/80, 36/40, 0/80 (patterns alone 55/80,
+        // 30/40, 0/80; its scorer alone 33/80, 27/40, 0/80). Round 23's patterns with round 22's scorer: 65/80, 36/40, 0/80.
+        ["blind22"] = new(67 / 80.0, 0 / 80.0, "when blind set 22 was measured"),
+        // Blind set 23: unread, for the round that tunes on blind set 22.
+        ["blind23"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -145,7 +151,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -16,6 +16,8 @@ public sealed class InjectionModelFileTests : IDisposable
 
     private static string ModelPath => Path.Combine(TestPolicy.GuardrailsDirectory, "injection-model.tsv");
 
+    private static string IntentsPath => Path.Combine(TestPolicy.GuardrailsDirectory, "injection-intents.tsv");
+
     [Fact]
     public void Train_FromTheCommittedCorpus_ReproducesTheCommittedModelFileExactly()
     {
@@ -26,10 +28,13 @@ public sealed class InjectionModelFileTests : IDisposable
 
         var files = InjectionCorpus.TrainingFiles.Select(f => Path.Combine(Path.GetDirectoryName(InjectionCorpus.FilePath)!, f)).ToArray();
 
-        var (model, text) = InjectionTrainer.TrainFile(files, command, trainedOn, InjectionTrainerOptions.Default);
+        var options = InjectionTrainerOptions.Default with { Settings = InjectionFeatureSettings.Default.WithIntents(IntentLexicon.Load(IntentsPath)) };
+
+        var (model, text) = InjectionTrainer.TrainFile(files, command, trainedOn, options);
 
         Assert.Equal(
-            "agentops guard train " + string.Join(' ', InjectionCorpus.TrainingFiles.Select(f => $"--corpus tests/fixtures/injection/{f}")) + " --out guardrails/injection-model.tsv",
+            "agentops guard train " + string.Join(' ', InjectionCorpus.TrainingFiles.Select(f => $"--corpus tests/fixtures/injection/{f}")) +
+            " --intents guardrails/injection-intents.tsv --out guardrails/injection-model.tsv",
             command);
         Assert.True(model.Weights.Count > 1_000, $"{model.Weights.Count} features");
         // Assert.Equal on two 300 KB strings prints both: compare, then say where they part.
@@ -61,6 +66,10 @@ public sealed class InjectionModelFileTests : IDisposable
     [InlineData("window\t0", 9, "window must be a whole number from 1 to 1024")]
     [InlineData("temperature\t1", 9, "unknown field 'temperature'")]
     [InlineData("w:ok\t1\nw:ok\t2", 10, "feature 'w:ok' appears twice")]
+    [InlineData("skip-pairs\t9", 9, "skip-pairs must be a whole number from 0 to 4")]
+    [InlineData("class-reach\t2\nintent\tweaken\tdisable skip\nintent\tcontrol\taudit skip", 11, "stem 'skip' is already in class 'weaken'")]
+    [InlineData("class-reach\t2\nintent\tWeaken!\tdisable", 10, "intent class name 'Weaken!' must be lower-case letters and hyphens")]
+    [InlineData("intent\tweaken", 9, "intent: expected 2 tab-separated value(s)")]
     public void Load_MalformedModelFile_NamesFileLineAndField(string badLine, int line, string expected)
     {
         var file = WriteModel(badLine);
@@ -69,6 +78,37 @@ public sealed class InjectionModelFileTests : IDisposable
 
         Assert.StartsWith($"{file}:{line}: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_IntentClassesWithoutClassReach_SaysTheyGoTogether()
+    {
+        var file = WriteModel("intent\tweaken\tdisable off");
+
+        var ex = Assert.Throws<InvalidDataException>(() => InjectionClassifier.Load(file));
+
+        Assert.Equal($"{file}: intent classes and class-reach go together; the model has intent lines without class-reach.", ex.Message);
+    }
+
+    [Fact]
+    public void WriteThenRead_ModelWithSkipPairsAndIntentClasses_KeepsTheSettingsAndScoresAlike()
+    {
+        var lexicon = new IntentLexicon([("weaken", ["disable", "off"]), ("control", ["audit", "guard"])]);
+        var settings = InjectionFeatureSettings.Default.WithIntents(lexicon);
+        var model = new InjectionClassifier(settings, -1, new Dictionary<string, double> { ["p:weaken control"] = 2.5, ["s:audit off"] = 1, ["k:weaken"] = 0.5 });
+        using var written = new StringWriter();
+        model.Write(written, ["a test model"]);
+
+        var reread = InjectionClassifier.Read(new StringReader(written.ToString()), "round-trip");
+
+        Assert.Contains("skip-pairs\t4\n", written.ToString(), StringComparison.Ordinal);
+        Assert.Contains("intent\tweaken\tdisable off\n", written.ToString(), StringComparison.Ordinal);
+        Assert.Equal(settings, reread.Settings);
+        const string Text = "please switch the audit log off for the whole night";
+        Assert.Equal(model.Score(Text), reread.Score(Text));
+        // The class pair and the skip pair are what lift this text: the same weights read without intent classes give
+        // it the bias alone.
+        Assert.True(model.Score(Text).Probability > new InjectionClassifier(InjectionFeatureSettings.Default, -1, new Dictionary<string, double> { ["k:weaken"] = 0.5 }).Score(Text).Probability);
     }
 
     [Fact]
@@ -95,10 +135,10 @@ public sealed class InjectionModelFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("  threshold: 0.97", "  threshold: 1.5", "classifier.threshold must be a probability above 0 and below 1")]
+    [InlineData("  threshold: 0.95", "  threshold: 1.5", "classifier.threshold must be a probability above 0 and below 1")]
     [InlineData("  model: injection-model.tsv", "  model: ../secrets.yaml", "classifier.model must be a file name in the guardrails directory")]
     [InlineData("  weights: { request: 0.5, tool_output: 0.5, tool_argument: 0 }", "  weights: { requests: 0.5 }", "classifier.weights: unknown channel 'requests'")]
-    [InlineData("  threshold: 0.97", "  threshold: 0.97\n  temperature: 2", "classifier: unknown field 'temperature'")]
+    [InlineData("  threshold: 0.95", "  threshold: 0.95\n  temperature: 2", "classifier: unknown field 'temperature'")]
     public void LoadPolicy_MalformedClassifierSection_NamesInjectionYamlLineAndField(string line, string replacement, string expected)
     {
         CopyGuardrails();
@@ -124,7 +164,8 @@ public sealed class InjectionModelFileTests : IDisposable
         Assert.Equal(0.5, classifier.WeightOn(ScanChannel.ToolOutput));
         Assert.Equal(0, classifier.WeightOn(ScanChannel.ToolArgument));
         Assert.InRange(classifier.Threshold, 0.5, 0.999);
-        Assert.Equal(InjectionFeatureSettings.Default, classifier.Model.Settings);
+        // The shipped model reads text as the defaults say, with the intent classes of guardrails/injection-intents.tsv.
+        Assert.Equal(InjectionFeatureSettings.Default.WithIntents(IntentLexicon.Load(IntentsPath)), classifier.Model.Settings);
     }
 
     private static string Header(string[] header, string key) =>

@@ -52,6 +52,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "prompt-asked-foreign", "data-ended-early", "oversight-skipped",
                 "guard-switched-off", "verdict-dictated", "audit-scrubbed", "access-widened", "agent-tasked-in-data",
                 "approval-deferred", "assistant-turn-forged", "rules-voided",
+                "instructions-recalled", "secrets-shipped", "approval-automated", "action-unlogged", "volumes-cleared",
+                "fragments-joined", "finding-suppressed", "guard-loosened", "guard-off-foreign", "production-deleted-thai",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
