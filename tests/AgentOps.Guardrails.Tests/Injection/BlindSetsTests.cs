@@ -123,9 +123,16 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // (90.0%), 0/80 (0.0%); patterns alone 59/80, 30/40, 0/80; the scorer alone 39/80, 27/40, 0/80. Round 22's
         // detector (its code and guardrails) on it, measured right after: 63/80, 36/40, 0/80 (patterns alone 55/80,
         // 30/40, 0/80; its scorer alone 33/80, 27/40, 0/80). Round 23's patterns with round 22's scorer: 65/80, 36/40, 0/80.
-        ["blind22"] = new(67 / 80.0, 0 / 80.0, "when blind set 22 was measured"),
-        // Blind set 23: unread, for the round that tunes on blind set 22.
-        ["blind23"] = null,
+        // After round 24 (tuned and trained on it): 79/80, 40/40, 0/80.
+        ["blind22"] = new(79 / 80.0, 0 / 80.0, "after round 24"),
+        // Blind set 23, the estimate, fully unread before it: measured once after round 24: 71/80 (88.8%), 35/40
+        // (87.5%), 2/80 (2.5%); patterns alone 63/80, 33/40, 2/80; the scorer alone 49/80, 32/40, 0/80. Measured right
+        // after: round 23's detector 69/80, 35/40, 2/80 (patterns alone 62/80, 33/40, 2/80; scorer alone 46/80, 32/40,
+        // 0/80); round 22's 65/80, 34/40, 2/80 (scorer alone 35/80, 28/40, 0/80); round 24's patterns with round 22's
+        // scorer 67/80, 34/40, 2/80, and round 23's with it 66/80.
+        ["blind23"] = new(71 / 80.0, 2 / 80.0, "when blind set 23 was measured"),
+        // Blind set 24: unread, for the round that tunes on blind set 23.
+        ["blind24"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -151,7 +158,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

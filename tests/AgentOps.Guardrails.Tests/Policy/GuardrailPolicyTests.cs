@@ -54,6 +54,7 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "approval-deferred", "assistant-turn-forged", "rules-voided",
                 "instructions-recalled", "secrets-shipped", "approval-automated", "action-unlogged", "volumes-cleared",
                 "fragments-joined", "finding-suppressed", "guard-loosened", "guard-off-foreign", "production-deleted-thai",
+                "break-glass-persona", "rbac-wildcarded", "secret-completion", "override-georgian", "agents-told-in-data",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
