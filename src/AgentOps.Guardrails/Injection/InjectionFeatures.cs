@@ -70,7 +70,7 @@ internal static class InjectionFeatures
         Span<(int Start, int Length)> earlier = stackalloc (int, int)[MaxSkipPairs];
         var earlierCount = 0;
         var skipPairs = Math.Min(settings.SkipPairs, MaxSkipPairs);
-        // The last classed words, newest at recentCount - 1 (ring of MaxClassReach): (word index, class).
+        // The last MaxClassReach classed words, a ring written at recentNext: (word index, class).
         Span<(int Word, int Class)> recent = stackalloc (int, int)[MaxClassReach];
         var recentCount = 0;
         var recentNext = 0;

@@ -167,13 +167,13 @@ public static class InjectionTrainer
 
     private static ulong Order(string id, int start) => InjectionFeatures.Hash($"{id}#{start}");
 
-    // FTRL-Proximal; feature 0 is the bias, which the L1 and L2 penalties leave alone. A feature's state sits in one
-    // struct (z, n, its square root, the weight) so an update touches one cache line, not four arrays of a vocabulary
-    // of millions; the arithmetic is the textbook one, operation for operation, so the model is the same to the bit.
+    // FTRL-Proximal; feature 0 is the bias, which the L1 and L2 penalties leave alone.
     private static double[] Fit(int features, TrainingExample[] examples, InjectionTrainerOptions options)
     {
         Array.Sort(examples, (a, b) => a.Order.CompareTo(b.Order));
-        var state = new FtrlState[features];
+        var z = new double[features];
+        var n = new double[features];
+        var w = new double[features];
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             foreach (var example in examples)
@@ -182,47 +182,35 @@ public static class InjectionTrainer
                 for (var k = 0; k < example.Ids.Length; k++)
                 {
                     var id = example.Ids[k];
-                    ref var f = ref state[id];
-                    f.W = Weight(f.Z, f.SqrtN, id == 0, options);
-                    logit += f.W * example.Values[k];
+                    w[id] = Weight(z[id], n[id], id == 0, options);
+                    logit += w[id] * example.Values[k];
                 }
                 var p = 1 / (1 + Math.Exp(-Math.Clamp(logit, -35, 35)));
                 var scale = (p - example.Label) * (example.Label == 1 ? 1 : options.NegativeWeight);
                 for (var k = 0; k < example.Ids.Length; k++)
                 {
-                    ref var f = ref state[example.Ids[k]];
+                    var id = example.Ids[k];
                     var g = scale * example.Values[k];
-                    var sqrtN = Math.Sqrt(f.N + (g * g));
-                    var sigma = (sqrtN - f.SqrtN) / options.Alpha;
-                    f.Z += g - (sigma * f.W);
-                    f.N += g * g;
-                    f.SqrtN = sqrtN;
+                    var sigma = (Math.Sqrt(n[id] + (g * g)) - Math.Sqrt(n[id])) / options.Alpha;
+                    z[id] += g - (sigma * w[id]);
+                    n[id] += g * g;
                 }
             }
         }
-        var w = new double[features];
         for (var id = 0; id < features; id++)
         {
-            w[id] = Weight(state[id].Z, state[id].SqrtN, id == 0, options);
+            w[id] = Weight(z[id], n[id], id == 0, options);
         }
         return w;
     }
 
-    private struct FtrlState
-    {
-        public double Z;
-        public double N;
-        public double SqrtN;
-        public double W;
-    }
-
-    private static double Weight(double z, double sqrtN, bool bias, InjectionTrainerOptions options)
+    private static double Weight(double z, double n, bool bias, InjectionTrainerOptions options)
     {
         var l1 = bias ? 0 : options.L1;
         if (Math.Abs(z) <= l1)
         {
             return 0;
         }
-        return -(z - (Math.Sign(z) * l1)) / (((options.Beta + sqrtN) / options.Alpha) + (bias ? 0 : options.L2));
+        return -(z - (Math.Sign(z) * l1)) / (((options.Beta + Math.Sqrt(n)) / options.Alpha) + (bias ? 0 : options.L2));
     }
 }
