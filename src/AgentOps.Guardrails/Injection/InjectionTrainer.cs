@@ -84,7 +84,7 @@ public static class InjectionTrainer
             {
                 continue;
             }
-            var best = Starts(texts[i].Words, window, 1).MaxBy(start => texts[i].Window(start, window, 1, 0).Logit(first));
+            var best = texts[i].MostSuspiciousWindow(window, first);
             attackWindows.Add(texts[i].Window(best, window, 1, Order(items[i].Id, best)));
             if (options.OtherWindowsAreBenign)
             {

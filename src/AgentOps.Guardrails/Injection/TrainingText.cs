@@ -40,4 +40,54 @@ internal sealed class TrainingText(List<int>[] features, int[] bigrams)
         }
         return new TrainingExample(ids, values, label, order);
     }
+
+    /// <summary>
+    /// The start, one word apart, of the window whose logit under <paramref name="weights"/> is highest (the first among
+    /// equals): the logit <see cref="Window"/>'s example would give, read from per-word sums instead of building every
+    /// window's example, which was most of a training (a buried attack has a window at every word).
+    /// </summary>
+    public int MostSuspiciousWindow(int window, double[] weights)
+    {
+        var words = features.Length;
+        if (words <= window)
+        {
+            return 0;
+        }
+        var sums = new double[words];
+        var counts = new int[words];
+        for (var i = 0; i < words; i++)
+        {
+            var sum = 0.0;
+            foreach (var id in features[i])
+            {
+                sum += weights[id];
+            }
+            sums[i] = sum;
+            counts[i] = features[i].Count;
+        }
+        var best = 0;
+        var bestLogit = double.NegativeInfinity;
+        for (var start = 0; start + window <= words; start++)
+        {
+            var sum = 0.0;
+            var total = 0;
+            for (var i = start; i < start + window; i++)
+            {
+                sum += sums[i];
+                total += counts[i];
+                if (i > start && bigrams[i] > 0)
+                {
+                    sum += weights[bigrams[i]];
+                    total++;
+                }
+            }
+            var logit = weights[0] + (total > 0 ? sum / Math.Sqrt(total) : 0);
+            if (logit > bestLogit)
+            {
+                best = start;
+                bestLogit = logit;
+            }
+        }
+        return best;
+    }
 }
