@@ -129,10 +129,18 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // (87.5%), 2/80 (2.5%); patterns alone 63/80, 33/40, 2/80; the scorer alone 49/80, 32/40, 0/80. Measured right
         // after: round 23's detector 69/80, 35/40, 2/80 (patterns alone 62/80, 33/40, 2/80; scorer alone 46/80, 32/40,
         // 0/80); round 22's 65/80, 34/40, 2/80 (scorer alone 35/80, 28/40, 0/80); round 24's patterns with round 22's
-        // scorer 67/80, 34/40, 2/80, and round 23's with it 66/80.
-        ["blind23"] = new(71 / 80.0, 2 / 80.0, "when blind set 23 was measured"),
-        // Blind set 24: unread, for the round that tunes on blind set 23.
-        ["blind24"] = null,
+        // scorer 67/80, 34/40, 2/80, and round 23's with it 66/80. After round 25 (tuned and trained on it): 80/80,
+        // 40/40, 0/80; patterns alone 72/80, 39/40, 0/80.
+        ["blind23"] = new(80 / 80.0, 0 / 80.0, "after round 25"),
+        // Blind set 24, the estimate: measured once after round 25: 63/80 (78.8%), 40/40 (100%), 0/80 (0.0%); patterns
+        // alone 52/80, 36/40, 0/80; the scorer alone 49/80, 36/40, 0/80. Round 24's detector (its code and guardrails)
+        // on it, measured right after: 62/80, 40/40, 0/80 (patterns alone 52/80, 36/40, 0/80; scorer alone 48/80,
+        // 36/40, 0/80). Disclosure: the first 300 characters of its first two items (direct 001 and 002) were printed
+        // by mistake at the start of round 25 while the blind set's format was checked; no rule was written from them,
+        // and both detectors score them alike (001 missed, 002 detected).
+        ["blind24"] = new(63 / 80.0, 0 / 80.0, "when blind set 24 was measured"),
+        // Blind set 25: unread, for the round that tunes on blind set 24.
+        ["blind25"] = null,
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -158,7 +166,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 
