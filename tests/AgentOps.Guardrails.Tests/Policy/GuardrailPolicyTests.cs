@@ -55,6 +55,8 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "instructions-recalled", "secrets-shipped", "approval-automated", "action-unlogged", "volumes-cleared",
                 "fragments-joined", "finding-suppressed", "guard-loosened", "guard-off-foreign", "production-deleted-thai",
                 "break-glass-persona", "rbac-wildcarded", "secret-completion", "override-georgian", "agents-told-in-data",
+                "config-dumped", "audit-entries-deleted", "destruction-reassured", "phrase-only-printed", "guard-config-emptied",
+                "redaction-removed", "override-rules-foreign", "persona-never-asks", "data-directory-erased", "own-guards-removed",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
