@@ -137,10 +137,14 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         // on it, measured right after: 62/80, 40/40, 0/80 (patterns alone 52/80, 36/40, 0/80; scorer alone 48/80,
         // 36/40, 0/80). Disclosure: the first 300 characters of its first two items (direct 001 and 002) were printed
         // by mistake at the start of round 25 while the blind set's format was checked; no rule was written from them,
-        // and both detectors score them alike (001 missed, 002 detected).
-        ["blind24"] = new(63 / 80.0, 0 / 80.0, "when blind set 24 was measured"),
-        // Blind set 25: unread, for the round that tunes on blind set 24.
-        ["blind25"] = null,
+        // and both detectors score them alike (001 missed, 002 detected). After round 26 (tuned and trained on it):
+        // 80/80, 40/40, 0/80; patterns alone 69/80, 36/40, 0/80.
+        ["blind24"] = new(80 / 80.0, 0 / 80.0, "after round 26"),
+        // Blind set 25, the estimate, fully unread before it: measured once after round 26: 66/80 (82.5%), 36/40
+        // (90.0%), 0/80 (0.0%); patterns alone 52/80, 30/40, 0/80; the scorer alone 48/80, 32/40, 0/80. Measured right
+        // after, each with its own code and guardrails: round 25's detector 66/80, 37/40, 0/80 (patterns alone 52/80,
+        // 30/40; scorer alone 49/80, 33/40), round 24's 66/80, 37/40, 0/80. No set is written and unread after it.
+        ["blind25"] = new(66 / 80.0, 0 / 80.0, "when blind set 25 was measured"),
     };
 
     public static TheoryData<string> Sets() => [.. s_sets.Keys];
@@ -166,7 +170,7 @@ public sealed class BlindSetsTests(ITestOutputHelper output)
         var files = Directory.GetFiles(directory, "blind*.jsonl").Select(f => Path.GetFileNameWithoutExtension(f)).Order();
 
         Assert.Equal(s_sets.Keys.Order(), files);
-        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23"],
+        Assert.Equal(["blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24"],
             InjectionCorpus.TrainingFiles.Where(f => f.StartsWith("blind", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension));
     }
 

@@ -25,13 +25,13 @@ internal static class InjectionCorpus
     /// What the shipped scorer is trained from, in this order: the corpus, the training supplements (attacks and text
     /// that quotes them; ordinary traffic; attacks without trigger words, tool output, use and mention; everyday traffic and
     /// other languages; round 9's attacks without trigger words, mention against use, and everyday chat with attacks
-    /// woven in, requests that address the agent directly), and the blind sets that have been tuned on. Blind set 24
+    /// woven in, requests that address the agent directly), and the blind sets that have been tuned on. Blind set 25
     /// is not here: it is the estimate.
     /// </summary>
     public static IReadOnlyList<string> TrainingFiles { get; } =
         ["corpus.jsonl", "train5.jsonl", "train6.jsonl", "blind.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl",
          "train7a.jsonl", "train7b.jsonl", "train7c.jsonl", "train8a.jsonl", "train8b.jsonl",
-         "blind6.jsonl", "train9a.jsonl", "train9b.jsonl", "train9c.jsonl", "train9d.jsonl", "blind7.jsonl", "blind8.jsonl", "blind9.jsonl", "blind10.jsonl", "blind11.jsonl", "blind12.jsonl", "blind13.jsonl", "blind14.jsonl", "blind15.jsonl", "blind16.jsonl", "blind17.jsonl", "blind18.jsonl", "blind19.jsonl", "blind20.jsonl", "blind21.jsonl", "blind22.jsonl", "blind23.jsonl"];
+         "blind6.jsonl", "train9a.jsonl", "train9b.jsonl", "train9c.jsonl", "train9d.jsonl", "blind7.jsonl", "blind8.jsonl", "blind9.jsonl", "blind10.jsonl", "blind11.jsonl", "blind12.jsonl", "blind13.jsonl", "blind14.jsonl", "blind15.jsonl", "blind16.jsonl", "blind17.jsonl", "blind18.jsonl", "blind19.jsonl", "blind20.jsonl", "blind21.jsonl", "blind22.jsonl", "blind23.jsonl", "blind24.jsonl"];
 
     /// <summary>Every item the shipped scorer is trained from (<see cref="TrainingFiles"/>).</summary>
     public static IReadOnlyList<CorpusItem> LoadTraining() => [.. TrainingFiles.SelectMany(LoadFile)];

@@ -57,6 +57,9 @@ public sealed class GuardrailPolicyTests : IDisposable
                 "break-glass-persona", "rbac-wildcarded", "secret-completion", "override-georgian", "agents-told-in-data",
                 "config-dumped", "audit-entries-deleted", "destruction-reassured", "phrase-only-printed", "guard-config-emptied",
                 "redaction-removed", "override-rules-foreign", "persona-never-asks", "data-directory-erased", "own-guards-removed",
+                "instructions-declared-outdated", "context-dumped", "hidden-setup-requested", "second-person-counted",
+                "admin-policy-attached", "host-escape-pod", "action-mislabelled", "words-dealt-out", "screening-switched-off",
+                "guard-rules-commented-out", "controls-off-more-languages", "override-korean-romanian",
             ],
             sut.InjectionPatterns.Select(p => p.Id));
         Assert.Equal(
