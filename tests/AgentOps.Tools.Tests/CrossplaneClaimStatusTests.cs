@@ -33,7 +33,10 @@ public sealed class CrossplaneClaimStatusTests : IAsyncLifetime
             }
             """);
         var kubeconfig = _cluster.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"agentops-kubeconfig-{Guid.NewGuid():N}.yaml"));
-        _sut = await ToolServerFixture.StartAsync("AgentOps.Tools.Crossplane.dll", ServerId, "--kubeconfig", kubeconfig, "--AgentOps:Crossplane:TimeoutSeconds", "2");
+        // No test here waits on the per-attempt timeout, so it is generous: with 2 s a first attempt on a loaded CI
+        // machine (TLS handshake and JIT in the child process) timed out before reaching the fake, and the
+        // retry-count assertion saw 2 requests instead of 3.
+        _sut = await ToolServerFixture.StartAsync("AgentOps.Tools.Crossplane.dll", ServerId, "--kubeconfig", kubeconfig, "--AgentOps:Crossplane:TimeoutSeconds", "30");
     }
 
     public async Task DisposeAsync()
